@@ -1,0 +1,62 @@
+package io.keygate.gateway.resources;
+
+import io.javalin.http.HandlerType;
+import java.util.Optional;
+
+/**
+ * The kinds of resources the gateway keeps per workspace, with their NeMo Platform paths. The
+ * declaration order is the order used when a workspace deletion lists what is left.
+ */
+public enum ResourceKind {
+    PROJECT("project", "projects", "/apis/entities/v2/workspaces/{workspace}/projects", HandlerType.PUT),
+    FILESET("dataset", "filesets", "/apis/files/v2/workspaces/{workspace}/filesets", HandlerType.PATCH),
+    MODEL("model", "models", "/apis/models/v2/workspaces/{workspace}/models", HandlerType.PATCH),
+    DEPLOYMENT("deployment", "deployments", "/apis/models/v2/workspaces/{workspace}/deployments", HandlerType.POST),
+    JOB("job", "jobs", "/apis/jobs/v2/workspaces/{workspace}/jobs", null);
+
+    private final String label;
+    private final String collection;
+    private final String collectionPath;
+    private final HandlerType updateMethod;
+
+    ResourceKind(String label, String collection, String collectionPath, HandlerType updateMethod) {
+        this.label = label;
+        this.collection = collection;
+        this.collectionPath = collectionPath;
+        this.updateMethod = updateMethod;
+    }
+
+    /** Singular name used in messages; filesets are called "dataset" as in NeMo Platform's messages. */
+    public String label() {
+        return label;
+    }
+
+    /** Value stored in the {@code kind} column. */
+    public String storedName() {
+        return collection;
+    }
+
+    /** Path of the collection, with the {@code {workspace}} parameter. */
+    public String collectionPath() {
+        return collectionPath;
+    }
+
+    /** Path of one item, with {@code {workspace}} and {@code {name}}. */
+    public String itemPath() {
+        return collectionPath + "/{name}";
+    }
+
+    /** HTTP method NeMo Platform uses to update this kind on its item path; empty when it cannot be updated. */
+    public Optional<HandlerType> updateMethod() {
+        return Optional.ofNullable(updateMethod);
+    }
+
+    public static ResourceKind fromStoredName(String stored) {
+        for (ResourceKind kind : values()) {
+            if (kind.collection.equals(stored)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("unknown resource kind " + stored);
+    }
+}

@@ -1,0 +1,173 @@
+package io.keygate.gateway.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keygate.gateway.resources.Resource;
+import io.keygate.gateway.resources.ResourceKind;
+import io.keygate.gateway.resources.ResourceRepository;
+import io.keygate.gateway.web.ApiException;
+import io.keygate.gateway.web.Page;
+import io.keygate.gateway.web.PageRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The storage behaviour every supported database must show; run on H2 and on a real PostgreSQL. */
+abstract class ResourceStoreContract {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    /** A migrated database; each test uses its own workspace names, so sharing one is fine. */
+    abstract Database database();
+
+    private ResourceRepository repository() {
+        return new ResourceRepository(database(), mapper);
+    }
+
+    private static String workspace() {
+        return "ws-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private ObjectNode spec(String json) throws Exception {
+        return (ObjectNode) mapper.readTree(json);
+    }
+
+    @Test
+    void migrationsAreRecordedAndNotReapplied() {
+        Migrations migrations = new Migrations(database());
+        assertEquals(List.of(), migrations.migrate());
+        assertEquals(2, migrations.currentVersion());
+    }
+
+    @Test
+    void createThenReadBackEveryField() throws Exception {
+        String ws = workspace();
+        Resource created = repository().create(ResourceKind.MODEL, ws, "llama-3.2-3b", "a model",
+                spec("{\"base_model\": \"meta/llama\", \"params\": {\"size\": 3}}"), "alice@example.com");
+        Resource read = repository().get(ResourceKind.MODEL, ws, "llama-3.2-3b");
+        assertEquals(created, read);
+        assertEquals("meta/llama", read.spec().get("base_model").asText());
+        assertEquals(3, read.spec().get("params").get("size").asInt());
+    }
+
+    @Test
+    void duplicateNameInSameWorkspaceAndKindIsAConflictButOtherKindsAndWorkspacesAreFree() throws Exception {
+        String ws = workspace();
+        repository().create(ResourceKind.PROJECT, ws, "p1", null, spec("{}"), "a");
+        ApiException conflict = assertThrows(ApiException.class,
+                () -> repository().create(ResourceKind.PROJECT, ws, "p1", null, spec("{}"), "a"));
+        assertEquals(409, conflict.status());
+        repository().create(ResourceKind.MODEL, ws, "p1", null, spec("{}"), "a");
+        repository().create(ResourceKind.PROJECT, workspace(), "p1", null, spec("{}"), "a");
+    }
+
+    @Test
+    void listIsPaginatedAndSorted() throws Exception {
+        String ws = workspace();
+        for (int i = 1; i <= 5; i++) {
+            repository().create(ResourceKind.FILESET, ws, "set-" + i, null, spec("{}"), "a");
+        }
+        Page<Resource> first = repository().list(ResourceKind.FILESET, ws, new PageRequest(1, 2, "created_at"));
+        assertEquals(5, first.totalResults());
+        assertEquals(3, first.totalPages());
+        assertEquals(List.of("set-1", "set-2"), names(first));
+        Page<Resource> last = repository().list(ResourceKind.FILESET, ws, new PageRequest(3, 2, "created_at"));
+        assertEquals(List.of("set-5"), names(last));
+        Page<Resource> newest = repository().list(ResourceKind.FILESET, ws, new PageRequest(1, 2, "-created_at"));
+        assertEquals(List.of("set-5", "set-4"), names(newest));
+        assertEquals(0, repository().list(ResourceKind.MODEL, ws, new PageRequest(1, 2, "created_at")).totalResults());
+    }
+
+    private static List<String> names(Page<Resource> page) {
+        return page.data().stream().map(Resource::name).toList();
+    }
+
+    @Test
+    void updateMergesFieldsAndKeepsCreation() throws Exception {
+        String ws = workspace();
+        Resource created = repository().create(ResourceKind.DEPLOYMENT, ws, "dep", "old",
+                spec("{\"replicas\": 1, \"gpu\": \"a100\"}"), "alice");
+        Resource updated = repository().update(ResourceKind.DEPLOYMENT, ws, "dep", "new",
+                spec("{\"replicas\": 2, \"gpu\": null}"), "bob");
+        assertEquals("new", updated.description());
+        assertEquals(2, updated.spec().get("replicas").asInt());
+        assertFalse(updated.spec().has("gpu"));
+        assertEquals(created.createdAt(), updated.createdAt());
+        assertEquals("alice", updated.createdBy());
+        assertEquals("bob", updated.updatedBy());
+        assertEquals(updated, repository().get(ResourceKind.DEPLOYMENT, ws, "dep"));
+    }
+
+    @Test
+    void deleteRemovesAndSecondDeleteIsNotFound() throws Exception {
+        String ws = workspace();
+        repository().create(ResourceKind.PROJECT, ws, "gone", null, spec("{}"), "a");
+        repository().delete(ResourceKind.PROJECT, ws, "gone");
+        assertTrue(repository().find(ResourceKind.PROJECT, ws, "gone").isEmpty());
+        assertEquals(404, assertThrows(ApiException.class,
+                () -> repository().delete(ResourceKind.PROJECT, ws, "gone")).status());
+    }
+
+    @Test
+    void countsByKindInStableOrderAndWorkspaceCleanup() throws Exception {
+        String ws = workspace();
+        for (int i = 0; i < 5; i++) {
+            repository().create(ResourceKind.FILESET, ws, "data-" + i, null, spec("{}"), "a");
+        }
+        for (int i = 0; i < 3; i++) {
+            repository().create(ResourceKind.PROJECT, ws, "proj-" + i, null, spec("{}"), "a");
+        }
+        repository().create(ResourceKind.JOB, ws, "job-1", null, spec("{}"), "a");
+        Map<ResourceKind, Long> expected = new LinkedHashMap<>();
+        expected.put(ResourceKind.PROJECT, 3L);
+        expected.put(ResourceKind.FILESET, 5L);
+        expected.put(ResourceKind.JOB, 1L);
+        assertEquals(List.copyOf(expected.entrySet()), List.copyOf(repository().countByKind(ws).entrySet()));
+        assertEquals(9, repository().deleteWorkspaceContents(ws));
+        assertTrue(repository().countByKind(ws).isEmpty());
+    }
+
+    @Test
+    void jobsAreCancelledOnceAndKeepALog() throws Exception {
+        String ws = workspace();
+        Resource job = repository().create(ResourceKind.JOB, ws, "train", null, spec("{\"spec\": {\"epochs\": 1}}"), "a");
+        assertEquals("created", job.status());
+        Resource cancelled = repository().cancelJob(ws, "train", "b");
+        assertEquals("cancelled", cancelled.status());
+        assertEquals(409, assertThrows(ApiException.class, () -> repository().cancelJob(ws, "train", "b")).status());
+        var logs = repository().logs(ws, "train", new PageRequest(1, 100, "created_at"));
+        assertEquals(2, logs.totalResults());
+        assertEquals("job created by a", logs.data().get(0).message());
+        assertEquals("job cancelled by b", logs.data().get(1).message());
+    }
+
+    @Test
+    void failedTransactionLeavesNothingBehind() {
+        String ws = workspace();
+        assertThrows(IllegalStateException.class, () -> database().inTransaction(connection -> {
+            try (var insert = connection.prepareStatement("INSERT INTO workspace_cleanups "
+                    + "(workspace, stage, attempts, requested_by, updated_at) VALUES (?, 'pending', 0, 'a', CURRENT_TIMESTAMP)")) {
+                insert.setString(1, ws);
+                insert.executeUpdate();
+            }
+            throw new IllegalStateException("boom after the insert");
+        }));
+        int rows = database().inTransaction(connection -> {
+            try (var count = connection.prepareStatement("SELECT COUNT(*) FROM workspace_cleanups WHERE workspace = ?")) {
+                count.setString(1, ws);
+                try (var result = count.executeQuery()) {
+                    result.next();
+                    return result.getInt(1);
+                }
+            }
+        });
+        assertEquals(0, rows);
+    }
+}
