@@ -1,0 +1,139 @@
+package io.keygate.gateway;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.router.Endpoint;
+import io.keygate.gateway.health.HealthRoutes;
+import io.keygate.gateway.health.Metrics;
+import io.keygate.gateway.health.OpenApiDocument;
+import io.keygate.gateway.inference.InferenceProxy;
+import io.keygate.gateway.resources.ResourceRepository;
+import io.keygate.gateway.resources.ResourceRoutes;
+import io.keygate.gateway.store.Database;
+import io.keygate.gateway.store.Migrations;
+import io.keygate.gateway.store.StoreException;
+import io.keygate.gateway.web.ApiException;
+import io.keygate.gateway.web.Json;
+import io.keygate.gateway.web.RouteTable;
+import io.keygate.gateway.workspaces.CleanupRepository;
+import io.keygate.gateway.workspaces.ExtensionClient;
+import io.keygate.gateway.workspaces.ServiceAccountTokens;
+import io.keygate.gateway.workspaces.WorkspaceCleaner;
+import io.keygate.gateway.workspaces.WorkspaceRoutes;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's own API (workspaces, members, resources, inference, health, metrics, OpenAPI) and
+ * the storage behind it, ready to be mounted on one Javalin app. Opening it migrates the store and
+ * resumes unfinished workspace cleanups. Authentication and the policy run before these handlers
+ * (see {@code GatewayApp}); the handlers trust what they left on the context.
+ */
+public final class ApiModule implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiModule.class);
+
+    private final ApiSettings settings;
+    private final Metrics metrics;
+    private final Json json = new Json();
+    private final Database database;
+    private final ResourceRepository resources;
+    private final CleanupRepository cleanups;
+    private final Optional<ExtensionClient> extension;
+    private final Optional<ServiceAccountTokens> serviceTokens;
+    private final Optional<WorkspaceCleaner> cleaner;
+    private volatile List<RouteTable.Route> routes = List.of();
+
+    public ApiModule(ApiSettings settings, Metrics metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+        this.database = new Database(settings.store());
+        List<Integer> applied = new Migrations(database).migrate();
+        if (!applied.isEmpty()) {
+            LOG.info("store migrated to version {}", applied.get(applied.size() - 1));
+        }
+        this.resources = new ResourceRepository(database, json.mapper());
+        this.cleanups = new CleanupRepository(database);
+        if (settings.hasKeycloak()) {
+            ExtensionClient client = new ExtensionClient(settings.realmUrl() + "/keygate");
+            ServiceAccountTokens tokens = new ServiceAccountTokens(
+                    URI.create(settings.realmUrl() + "/protocol/openid-connect/token"), settings.gatewayClientId(),
+                    settings.gatewayClientSecret(), json.mapper(), Clock.systemUTC());
+            this.extension = Optional.of(client);
+            this.serviceTokens = Optional.of(tokens);
+            WorkspaceCleaner workspaceCleaner = new WorkspaceCleaner(cleanups, resources, client, tokens::token);
+            this.cleaner = Optional.of(workspaceCleaner);
+            workspaceCleaner.resumeUnfinished();
+        } else {
+            this.extension = Optional.empty();
+            this.serviceTokens = Optional.empty();
+            this.cleaner = Optional.empty();
+        }
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public ResourceRepository resources() {
+        return resources;
+    }
+
+    public Optional<WorkspaceCleaner> cleaner() {
+        return cleaner;
+    }
+
+    /** The routes registered by {@link #mount}, as listed in the OpenAPI document. */
+    public List<RouteTable.Route> routes() {
+        return routes;
+    }
+
+    /** Registers error mapping, every API route, {@code /openapi.json} and request metrics on {@code cfg}. */
+    public void mount(JavalinConfig cfg) {
+        cfg.routes.exception(ApiException.class, (e, ctx) -> json.error(ctx, e.status(), e.detail()));
+        cfg.routes.exception(StoreException.class, (e, ctx) -> {
+            LOG.error("store failure: {}", e.getMessage());
+            json.error(ctx, 503, "the gateway's storage is unavailable; try again later");
+        });
+        RouteTable table = new RouteTable(cfg.routes);
+        new HealthRoutes(database, settings.hasKeycloak()
+                ? Optional.of(URI.create(settings.realmUrl() + "/.well-known/openid-configuration")) : Optional.empty(),
+                metrics, json).register(table);
+        extension.ifPresentOrElse(client -> workspaceRoutes(client).register(table), () -> LOG.warn(
+                "no Keycloak realm configured: workspace and member endpoints are not served"));
+        new ResourceRoutes(resources, json).register(table);
+        new InferenceProxy(settings.inference()).register(table);
+        table.add(HandlerType.GET, OpenApiDocument.PATH, "health", "This OpenAPI document", 200,
+                ctx -> json.send(ctx, 200, OpenApiDocument.build(json.mapper(), routes)));
+        routes = table.routes();
+        cfg.routes.after(this::recordRequest);
+    }
+
+    private WorkspaceRoutes workspaceRoutes(ExtensionClient client) {
+        Optional<Supplier<String>> fallback = settings.callerlessUsesService()
+                ? serviceTokens.map(tokens -> tokens::token) : Optional.empty();
+        return new WorkspaceRoutes(client, resources, cleanups, cleaner.orElseThrow(), json, fallback);
+    }
+
+    private void recordRequest(Context ctx) {
+        Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+        String route = endpoint == null ? "unmatched" : endpoint.path;
+        metrics.recordRequest(route, ctx.method().name(), ctx.statusCode());
+    }
+
+    @Override
+    public void close() {
+        cleaner.ifPresent(WorkspaceCleaner::close);
+        database.close();
+    }
+}

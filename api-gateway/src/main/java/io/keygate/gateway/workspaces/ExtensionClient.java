@@ -1,0 +1,97 @@
+package io.keygate.gateway.workspaces;
+
+import io.keygate.gateway.web.ApiException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * Client of the Keycloak extension's REST API ({@code <keycloak>/realms/<realm>/keygate}).
+ *
+ * <p>Security contract: every call carries the bearer token it is given, normally the caller's
+ * own, so Keycloak decides again with the caller's live membership; the gateway never writes
+ * membership with more rights than the caller has. Only the workspace cleanup uses the gateway's
+ * service-account token.
+ */
+public final class ExtensionClient {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    /** A response of the extension, body kept as text (JSON, or empty for 204). */
+    public record Reply(int status, String body) {
+        public boolean isSuccess() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    private final String baseUrl;
+    private final HttpClient http;
+
+    /** @param baseUrl {@code http://host:port/realms/<realm>/keygate}, without a trailing slash */
+    public ExtensionClient(String baseUrl) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public Reply get(String path, Map<String, String> query, String token) {
+        return send("GET", path + queryString(query), token, null);
+    }
+
+    public Reply post(String path, String token, String json) {
+        return send("POST", path, token, json);
+    }
+
+    public Reply put(String path, String token, String json) {
+        return send("PUT", path, token, json);
+    }
+
+    public Reply delete(String path, String token) {
+        return send("DELETE", path, token, null);
+    }
+
+    /** One path segment, percent-encoded (principals such as {@code *} or emails). */
+    public static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A");
+    }
+
+    private static String queryString(Map<String, String> query) {
+        if (query.isEmpty()) {
+            return "";
+        }
+        StringJoiner joined = new StringJoiner("&", "?", "");
+        query.forEach((key, value) -> joined.add(segment(key) + "=" + segment(value)));
+        return joined.toString();
+    }
+
+    private Reply send(String method, String pathAndQuery, String token, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+                .timeout(TIMEOUT)
+                .header("Accept", "application/json")
+                .header("Authorization", "Bearer " + token);
+        if (json != null) {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new ApiException(503, "the identity provider is unreachable; try again later");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "interrupted while calling the identity provider");
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.keygate.gateway.workspaces;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.keygate.gateway.resources.ResourceKind;
+import io.keygate.gateway.resources.ResourceRepository;
+import io.keygate.gateway.web.ApiException;
+import io.keygate.gateway.web.Caller;
+import io.keygate.gateway.web.Json;
+import io.keygate.gateway.web.RouteTable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.function.Supplier;
+
+/**
+ * Workspaces and members (NeMo Platform's entity-store API), forwarded to the Keycloak extension.
+ *
+ * <p>Security contract: the gateway keeps no membership. Every workspace and member operation is
+ * sent to Keycloak with the caller's own bearer token, so Keycloak checks it again against live
+ * membership and stays the only writer. The service-account token stands in only when
+ * authentication is switched off or in dev-header mode ({@code callerlessFallback}); otherwise a
+ * request without a token is refused. Workspace deletion is refused with 409 while the gateway
+ * still holds resources in it, unless {@code ?cascade=true} asks for the asynchronous cleanup.
+ */
+public final class WorkspaceRoutes {
+
+    static final String WORKSPACES = "/apis/entities/v2/workspaces";
+    static final String WORKSPACE = WORKSPACES + "/{name}";
+    static final String MEMBERS = WORKSPACES + "/{workspace}/members";
+    static final String MEMBER = MEMBERS + "/{principal_id}";
+
+    private final ExtensionClient extension;
+    private final ResourceRepository resources;
+    private final CleanupRepository cleanups;
+    private final WorkspaceCleaner cleaner;
+    private final Json json;
+    private final Optional<Supplier<String>> callerlessFallback;
+
+    public WorkspaceRoutes(ExtensionClient extension, ResourceRepository resources, CleanupRepository cleanups,
+                           WorkspaceCleaner cleaner, Json json, Optional<Supplier<String>> callerlessFallback) {
+        this.extension = extension;
+        this.resources = resources;
+        this.cleanups = cleanups;
+        this.cleaner = cleaner;
+        this.json = json;
+        this.callerlessFallback = callerlessFallback;
+    }
+
+    public void register(RouteTable table) {
+        table.add(HandlerType.GET, WORKSPACES, "workspaces", "List the workspaces visible to the caller", 200,
+                ctx -> relay(ctx, extension.get("/workspaces", listQuery(ctx), token(ctx)), 200));
+        table.add(HandlerType.POST, WORKSPACES, "workspaces", "Create a workspace (the creator becomes Admin)", 201,
+                ctx -> relay(ctx, extension.post("/workspaces", token(ctx), json.objectBody(ctx).toString()), 201));
+        table.add(HandlerType.GET, WORKSPACE, "workspaces", "Get a workspace", 200,
+                ctx -> relay(ctx, extension.get(workspacePath(ctx.pathParam("name")), Map.of(), token(ctx)), 200));
+        table.add(HandlerType.PUT, WORKSPACE, "workspaces", "Update a workspace's description", 200,
+                ctx -> relay(ctx, extension.put(workspacePath(ctx.pathParam("name")), token(ctx),
+                        json.objectBody(ctx).toString()), 200));
+        table.add(HandlerType.DELETE, WORKSPACE, "workspaces",
+                "Delete a workspace (409 while it holds resources; ?cascade=true deletes them asynchronously)", 200,
+                this::deleteWorkspace);
+        table.add(HandlerType.GET, MEMBERS, "members", "List a workspace's members", 200,
+                ctx -> relay(ctx, extension.get(membersPath(ctx), listQuery(ctx), token(ctx)), 200));
+        table.add(HandlerType.POST, MEMBERS, "members", "Add a member or merge roles into an existing one", 201,
+                ctx -> relay(ctx, extension.post(membersPath(ctx), token(ctx), json.objectBody(ctx).toString()), 201));
+        table.add(HandlerType.PUT, MEMBER, "members", "Replace a member's roles", 200,
+                ctx -> relay(ctx, extension.put(memberPath(ctx), token(ctx), json.objectBody(ctx).toString()), 200));
+        table.add(HandlerType.DELETE, MEMBER, "members", "Remove a member", 200, this::deleteMember);
+    }
+
+    private void deleteMember(Context ctx) {
+        ExtensionClient.Reply reply = extension.delete(memberPath(ctx), token(ctx));
+        if (reply.isSuccess()) {
+            json.send(ctx, 200, json.deleted(ctx.pathParam("principal_id")));
+        } else {
+            relay(ctx, reply, 200);
+        }
+    }
+
+    private void deleteWorkspace(Context ctx) {
+        String name = ctx.pathParam("name");
+        boolean cascade = cascade(ctx);
+        String token = token(ctx);
+        ExtensionClient.Reply found = extension.get(workspacePath(name), Map.of(), token);
+        if (found.status() == 404 && retryFailedCleanup(ctx, name, token)) {
+            return;
+        }
+        if (!found.isSuccess()) {
+            relay(ctx, found, 200);
+            return;
+        }
+        String id = parse(found.body()).path("id").asText(name);
+        Map<ResourceKind, Long> remaining = resources.countByKind(name);
+        if (cascade) {
+            startCleanup(ctx, name, id, token);
+        } else if (!remaining.isEmpty()) {
+            throw ApiException.conflict(nonEmptyMessage(name, remaining));
+        } else {
+            ExtensionClient.Reply deleted = extension.delete(workspacePath(name), token);
+            if (deleted.isSuccess()) {
+                json.send(ctx, 200, json.deleted(id));
+            } else {
+                relay(ctx, deleted, 200);
+            }
+        }
+    }
+
+    /**
+     * A workspace whose cleanup failed is invisible, so its GET answers 404. Deleting it again
+     * retries: Keycloak decides (with the caller's token) whether the caller may set its stage.
+     */
+    private boolean retryFailedCleanup(Context ctx, String name, String token) {
+        Optional<Cleanup> cleanup = cleanups.find(name);
+        if (cleanup.isEmpty() || cleanup.get().stage() != CleanupStage.failed) {
+            return false;
+        }
+        startCleanup(ctx, name, name, token);
+        return true;
+    }
+
+    private void startCleanup(Context ctx, String name, String id, String token) {
+        ExtensionClient.Reply staged = extension.put(workspacePath(name) + "/deletion-stage", token,
+                "{\"stage\":\"" + CleanupStage.pending.name() + "\"}");
+        if (!staged.isSuccess()) {
+            relay(ctx, staged, 202);
+            return;
+        }
+        cleaner.start(name, Caller.id(ctx));
+        ObjectNode accepted = json.mapper().createObjectNode();
+        accepted.put("id", id);
+        accepted.put("message", "Workspace deletion started; the workspace and its resources are being deleted.");
+        accepted.put("deletion_stage", CleanupStage.pending.name());
+        json.send(ctx, 202, accepted);
+    }
+
+    /** The seed's message, kinds in a stable order: {@code project (3), dataset (5)}. */
+    static String nonEmptyMessage(String workspace, Map<ResourceKind, Long> remaining) {
+        StringJoiner kinds = new StringJoiner(", ");
+        remaining.forEach((kind, count) -> kinds.add(kind.label() + " (" + count + ")"));
+        return "Cannot delete workspace '" + workspace + "': workspace contains entities that must be deleted first: " + kinds;
+    }
+
+    private static boolean cascade(Context ctx) {
+        String cascade = ctx.queryParam("cascade");
+        if (cascade == null || cascade.equals("false")) {
+            return false;
+        }
+        if (cascade.equals("true")) {
+            return true;
+        }
+        throw ApiException.unprocessable("cascade must be true or false");
+    }
+
+    private String token(Context ctx) {
+        Optional<String> token = Caller.token(ctx);
+        if (token.isPresent()) {
+            return token.get();
+        }
+        return callerlessFallback.map(Supplier::get)
+                .orElseThrow(() -> new ApiException(401, "a bearer token is required"));
+    }
+
+    private static Map<String, String> listQuery(Context ctx) {
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String key : new String[] {"page", "page_size", "sort"}) {
+            String value = ctx.queryParam(key);
+            if (value != null) {
+                query.put(key, value);
+            }
+        }
+        return query;
+    }
+
+    private static String workspacePath(String name) {
+        return "/workspaces/" + ExtensionClient.segment(name);
+    }
+
+    private static String membersPath(Context ctx) {
+        return workspacePath(ctx.pathParam("workspace")) + "/members";
+    }
+
+    private static String memberPath(Context ctx) {
+        return membersPath(ctx) + "/" + ExtensionClient.segment(ctx.pathParam("principal_id"));
+    }
+
+    /** Passes Keycloak's answer through: same status, same body; errors keep their {"detail"}. */
+    private void relay(Context ctx, ExtensionClient.Reply reply, int successStatus) {
+        if (reply.isSuccess()) {
+            if (reply.body() == null || reply.body().isBlank()) {
+                ctx.status(reply.status() == 204 ? 204 : successStatus);
+            } else {
+                json.send(ctx, reply.status() == 200 || reply.status() == 201 ? reply.status() : successStatus, parse(reply.body()));
+            }
+            return;
+        }
+        JsonNode body = parse(reply.body());
+        String detail = body.path("detail").isTextual() ? body.path("detail").asText()
+                : "the identity provider answered " + reply.status();
+        int status = reply.status() >= 500 ? 502 : reply.status();
+        if (status == 401) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"keygate\", error=\"invalid_token\"");
+        }
+        json.error(ctx, status, detail);
+    }
+
+    private JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return json.mapper().createObjectNode();
+        }
+        try {
+            return json.mapper().readTree(body);
+        } catch (java.io.IOException e) {
+            return json.mapper().createObjectNode();
+        }
+    }
+}
