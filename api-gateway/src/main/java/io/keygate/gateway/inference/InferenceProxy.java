@@ -73,7 +73,8 @@ public final class InferenceProxy {
         ctx.status(response.statusCode());
         response.headers().map().forEach((name, values) -> {
             if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
-                values.forEach(value -> ctx.res().addHeader(name, value));
+                ctx.res().setHeader(name, values.get(0));
+                values.stream().skip(1).forEach(value -> ctx.res().addHeader(name, value));
             }
         });
         stream(response.body(), ctx.res().getOutputStream());

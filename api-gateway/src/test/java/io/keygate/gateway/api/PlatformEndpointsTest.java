@@ -1,0 +1,160 @@
+package io.keygate.gateway.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.keygate.gateway.ApiSettings;
+import io.keygate.gateway.health.OpenApiDocument;
+import io.keygate.gateway.inference.InferenceConfig;
+import io.keygate.gateway.store.StoreConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Health, readiness, metrics, the OpenAPI document, and the inference proxy, over real HTTP. */
+class PlatformEndpointsTest {
+
+    @TempDir
+    static Path dir;
+
+    private static HttpServer upstream;
+    private static final Map<String, String> seenByUpstream = new ConcurrentHashMap<>();
+    private static LocalGateway gateway;
+    private static LocalGateway withoutUpstream;
+
+    @BeforeAll
+    static void start() throws IOException {
+        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.createContext("/", exchange -> {
+            exchange.getRequestHeaders().forEach((name, values) ->
+                    seenByUpstream.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+            seenByUpstream.put(":path", exchange.getRequestURI().toString());
+            seenByUpstream.put(":body", new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (int i = 1; i <= 3; i++) {
+                    out.write(("data: chunk-" + i + "\n\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
+                out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        upstream.start();
+        gateway = new LocalGateway(new ApiSettings(StoreConfig.h2File(dir.resolve("a").toString()), "", null, null,
+                new InferenceConfig("http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1-base", false), false));
+        withoutUpstream = new LocalGateway(new ApiSettings(StoreConfig.h2File(dir.resolve("b").toString()), "", null,
+                null, InferenceConfig.none(), false));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        withoutUpstream.close();
+        upstream.stop(0);
+    }
+
+    @Test
+    void healthAndReadiness() {
+        assertEquals("ok", gateway.send("GET", "/healthz", null).json().get("status").asText());
+        LocalGateway.Reply ready = gateway.send("GET", "/readyz", null);
+        assertEquals(200, ready.status());
+        assertEquals("up", ready.json().get("checks").get("storage").asText());
+    }
+
+    @Test
+    void readinessFailsWhenTheStoreIsGone() {
+        try (LocalGateway closing = new LocalGateway(new ApiSettings(StoreConfig.h2File(dir.resolve("c").toString()),
+                "", null, null, InferenceConfig.none(), false))) {
+            closing.module.database().close();
+            LocalGateway.Reply ready = closing.send("GET", "/readyz", null);
+            assertEquals(503, ready.status());
+            assertEquals("down", ready.json().get("checks").get("storage").asText());
+        }
+    }
+
+    @Test
+    void metricsCountRequestsByRouteAndStatus() {
+        gateway.send("GET", "/apis/entities/v2/workspaces/metrics-ws/projects/none", null);
+        gateway.send("GET", "/apis/entities/v2/workspaces/metrics-ws/projects/none", null);
+        gateway.module.metrics().recordDecision(false);
+        gateway.module.metrics().recordVerification(2_000_000);
+        LocalGateway.Reply metrics = gateway.send("GET", "/metrics", null);
+        assertEquals(200, metrics.status());
+        assertTrue(metrics.raw().headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        String text = metrics.body();
+        assertTrue(text.contains("keygate_http_requests_total{route=\"/apis/entities/v2/workspaces/{workspace}/projects/{name}\","
+                + "method=\"GET\",status=\"404\"} 2"), text);
+        assertTrue(text.contains("keygate_policy_decisions_total{decision=\"denied\"} 1"), text);
+        assertTrue(text.contains("keygate_token_verification_seconds_bucket{le=\"0.0025\"} 1"), text);
+        assertTrue(text.contains("keygate_token_verification_seconds_count 1"), text);
+    }
+
+    @Test
+    void openApiDocumentListsExactlyTheRegisteredRoutes() {
+        JsonNode doc = gateway.send("GET", OpenApiDocument.PATH, null).json();
+        assertEquals("3.1.0", doc.get("openapi").asText());
+        Set<String> documented = new TreeSet<>();
+        doc.get("paths").fields().forEachRemaining(path -> path.getValue().fieldNames()
+                .forEachRemaining(method -> documented.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey())));
+        Set<String> served = new TreeSet<>();
+        gateway.app.unsafe.internalRouter.allHttpHandlers().forEach(parsed -> {
+            if (parsed.endpoint.method.isHttpMethod()) {
+                served.add(parsed.endpoint.method.name() + " " + OpenApiDocument.openApiPath(parsed.endpoint.path));
+            }
+        });
+        assertEquals(served, documented);
+        assertTrue(documented.contains("DELETE /apis/entities/v2/workspaces/{workspace}/projects/{name}"));
+        assertTrue(documented.contains("POST /apis/jobs/v2/workspaces/{workspace}/jobs/{name}/cancel"));
+        assertTrue(documented.contains("GET /metrics"));
+        assertFalse(documented.isEmpty());
+    }
+
+    @Test
+    void inferenceIsStreamedToTheUpstreamWithIdentityAndWithoutCallerSecrets() {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(
+                        gateway.url("/apis/inference-gateway/v2/workspaces/ml-team/openai/-/v1/chat/completions?stream=true")))
+                .header("Authorization", "Bearer caller-secret-token")
+                .header("X-NMP-Principal-Id", "forged-admin")
+                .header("X-Keygate-Principal", "forged-admin")
+                .header("X-Custom", "kept")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"m\", \"stream\": true}"));
+        LocalGateway.Reply reply = gateway.send(request);
+        assertEquals(200, reply.status());
+        assertEquals("data: chunk-1\n\ndata: chunk-2\n\ndata: chunk-3\n\ndata: [DONE]\n\n", reply.body());
+        assertEquals("text/event-stream", reply.raw().headers().firstValue("Content-Type").orElse(null));
+        assertEquals("/v1-base/v1/chat/completions?stream=true", seenByUpstream.get(":path"));
+        assertEquals("{\"model\": \"m\", \"stream\": true}", seenByUpstream.get(":body"));
+        assertNull(seenByUpstream.get("authorization"));
+        assertNull(seenByUpstream.get("x-nmp-principal-id"));
+        assertEquals("anonymous", seenByUpstream.get("x-keygate-principal"));
+        assertEquals("ml-team", seenByUpstream.get("x-keygate-workspace"));
+        assertEquals("kept", seenByUpstream.get("x-custom"));
+    }
+
+    @Test
+    void inferenceWithoutUpstreamIs503WithDetail() {
+        LocalGateway.Reply reply = withoutUpstream.send("POST",
+                "/apis/inference-gateway/v2/workspaces/ml-team/openai/-/v1/completions", "{}");
+        assertEquals(503, reply.status());
+        assertTrue(reply.json().get("detail").asText().contains("no inference upstream"));
+    }
+}
