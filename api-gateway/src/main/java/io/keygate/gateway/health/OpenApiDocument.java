@@ -35,9 +35,10 @@ public final class OpenApiDocument {
         info.put("title", "keygate gateway API");
         info.put("version", "0.1.0");
         info.put("description", "Workspace-based authorization in front of a NeMo-compatible API.");
-        doc.putObject("components").putObject("securitySchemes").putObject("bearer")
+        ObjectNode components = doc.putObject("components");
+        components.putObject("securitySchemes").putObject("bearer")
                 .put("type", "http").put("scheme", "bearer").put("bearerFormat", "JWT");
-        ObjectNode error = doc.with("components").putObject("schemas").putObject("Error");
+        ObjectNode error = components.putObject("schemas").putObject("Error");
         error.put("type", "object");
         error.putObject("properties").putObject("detail").put("type", "string");
         ObjectNode paths = doc.putObject("paths");
