@@ -1,17 +1,21 @@
 package io.keygate.gateway;
 
-import io.javalin.config.JavalinConfig;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.router.Endpoint;
-import io.keygate.gateway.health.HealthRoutes;
+import io.keygate.gateway.auth.AccessFilter;
+import io.keygate.gateway.config.GatewayConfig;
 import io.keygate.gateway.health.Metrics;
 import io.keygate.gateway.health.OpenApiDocument;
+import io.keygate.gateway.health.ReadinessRoutes;
+import io.keygate.gateway.inference.InferenceConfig;
 import io.keygate.gateway.inference.InferenceProxy;
 import io.keygate.gateway.resources.ResourceRepository;
 import io.keygate.gateway.resources.ResourceRoutes;
 import io.keygate.gateway.store.Database;
 import io.keygate.gateway.store.Migrations;
+import io.keygate.gateway.store.StoreConfig;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.web.ApiException;
 import io.keygate.gateway.web.Json;
@@ -30,12 +34,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's own API (workspaces, members, resources, inference, health, metrics, OpenAPI) and
- * the storage behind it, ready to be mounted on one Javalin app. Opening it migrates the store and
- * resumes unfinished workspace cleanups. Authentication and the policy run before these handlers
- * (see {@code GatewayApp}); the handlers trust what they left on the context.
+ * The gateway's own API (workspaces, members, resources, inference, readiness, metrics, OpenAPI)
+ * and the storage behind it, as one {@link RouteModule}. Opening it migrates the store and resumes
+ * unfinished workspace cleanups. Authentication and the policy run before these handlers (see
+ * {@link GatewayApp}); the handlers trust what the access filter left on the context.
  */
-public final class ApiModule implements AutoCloseable {
+public final class ApiModule implements RouteModule, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiModule.class);
 
@@ -77,6 +81,19 @@ public final class ApiModule implements AutoCloseable {
         }
     }
 
+    /** Settings from the gateway configuration: {@code storage.*}, {@code keycloak.*}, {@code inference.*}. */
+    public static ApiSettings settings(GatewayConfig config) {
+        var tree = config.tree();
+        StoreConfig store = new StoreConfig(tree.string("storage.jdbcUrl"), tree.string("storage.user"),
+                tree.string("storage.password"), tree.integer("storage.poolSize", 1, 256));
+        GatewayConfig.Keycloak keycloak = config.keycloak();
+        String realmUrl = keycloak.url().toString().replaceAll("/+$", "") + "/realms/" + keycloak.realm();
+        boolean callerless = !config.auth().enabled() || config.auth().devPrincipalHeader();
+        return new ApiSettings(store, realmUrl, keycloak.clientId(), keycloak.clientSecret(),
+                new InferenceConfig(tree.string("inference.upstreamUrl"), tree.bool("inference.forwardAuthorization")),
+                callerless);
+    }
+
     public Metrics metrics() {
         return metrics;
     }
@@ -93,20 +110,21 @@ public final class ApiModule implements AutoCloseable {
         return cleaner;
     }
 
-    /** The routes registered by {@link #mount}, as listed in the OpenAPI document. */
+    /** The routes registered by {@link #register}, as listed in the OpenAPI document. */
     public List<RouteTable.Route> routes() {
         return routes;
     }
 
-    /** Registers error mapping, every API route, {@code /openapi.json} and request metrics on {@code cfg}. */
-    public void mount(JavalinConfig cfg) {
-        cfg.routes.exception(ApiException.class, (e, ctx) -> json.error(ctx, e.status(), e.detail()));
-        cfg.routes.exception(StoreException.class, (e, ctx) -> {
+    /** Registers error mapping, every API route, {@code /openapi.json} and request metrics. */
+    @Override
+    public void register(RoutesConfig cfg) {
+        cfg.exception(ApiException.class, (e, ctx) -> json.error(ctx, e.status(), e.detail()));
+        cfg.exception(StoreException.class, (e, ctx) -> {
             LOG.error("store failure: {}", e.getMessage());
             json.error(ctx, 503, "the gateway's storage is unavailable; try again later");
         });
-        RouteTable table = new RouteTable(cfg.routes);
-        new HealthRoutes(database, settings.hasKeycloak()
+        RouteTable table = new RouteTable(cfg);
+        new ReadinessRoutes(database, settings.hasKeycloak()
                 ? Optional.of(URI.create(settings.realmUrl() + "/.well-known/openid-configuration")) : Optional.empty(),
                 metrics, json).register(table);
         extension.ifPresentOrElse(client -> workspaceRoutes(client).register(table), () -> LOG.warn(
@@ -116,7 +134,7 @@ public final class ApiModule implements AutoCloseable {
         table.add(HandlerType.GET, OpenApiDocument.PATH, "health", "This OpenAPI document", 200,
                 ctx -> json.send(ctx, 200, OpenApiDocument.build(json.mapper(), routes)));
         routes = table.routes();
-        cfg.routes.after(this::recordRequest);
+        cfg.after(this::recordRequest);
     }
 
     private WorkspaceRoutes workspaceRoutes(ExtensionClient client) {
@@ -125,10 +143,24 @@ public final class ApiModule implements AutoCloseable {
         return new WorkspaceRoutes(client, resources, cleanups, cleaner.orElseThrow(), json, fallback);
     }
 
+    /**
+     * Request, decision and verification metrics. A request the access filter let through carries a
+     * principal (allowed); a 403 without one was denied by the policy. 401s are failed
+     * authentications, not decisions.
+     */
     private void recordRequest(Context ctx) {
         Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
         String route = endpoint == null ? "unmatched" : endpoint.path;
         metrics.recordRequest(route, ctx.method().name(), ctx.statusCode());
+        Long nanos = ctx.attribute(AccessFilter.DURATION_NANOS);
+        if (nanos != null) {
+            metrics.recordVerification(nanos);
+        }
+        if (ctx.attribute(GatewayApp.PRINCIPAL) != null) {
+            metrics.recordDecision(true);
+        } else if (ctx.statusCode() == 403) {
+            metrics.recordDecision(false);
+        }
     }
 
     @Override

@@ -1,73 +1,13 @@
 package io.keygate.gateway.health;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
-import io.keygate.gateway.store.Database;
-import io.keygate.gateway.web.Json;
-import io.keygate.gateway.web.RouteTable;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Optional;
+import io.javalin.config.RoutesConfig;
+import io.keygate.gateway.RouteModule;
 
-/**
- * {@code /healthz} (the process answers), {@code /readyz} (Keycloak and the store are reachable;
- * 503 otherwise, naming what is not), and {@code /metrics} (Prometheus text). None of them needs a
- * token and none reveals more than up / down.
- */
-public final class HealthRoutes {
+/** {@code /healthz}: the process is up. Public (listed in {@code auth.publicPaths}). */
+public final class HealthRoutes implements RouteModule {
 
-    private final Database database;
-    private final Optional<URI> keycloakProbe;
-    private final Metrics metrics;
-    private final Json json;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-    /** @param keycloakProbe a Keycloak URL that answers 200 when it is up (the realm's discovery document) */
-    public HealthRoutes(Database database, Optional<URI> keycloakProbe, Metrics metrics, Json json) {
-        this.database = database;
-        this.keycloakProbe = keycloakProbe;
-        this.metrics = metrics;
-        this.json = json;
-    }
-
-    public void register(RouteTable table) {
-        table.add(HandlerType.GET, "/healthz", "health", "Liveness: the gateway process answers", 200, this::health);
-        table.add(HandlerType.GET, "/readyz", "health", "Readiness: Keycloak and the store are reachable", 200, this::ready);
-        table.add(HandlerType.GET, "/metrics", "health", "Prometheus metrics (text exposition format)", 200,
-                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-    }
-
-    private void health(Context ctx) {
-        ObjectNode status = json.mapper().createObjectNode();
-        status.put("status", "ok");
-        json.send(ctx, 200, status);
-    }
-
-    private void ready(Context ctx) {
-        boolean store = database.isReachable();
-        boolean keycloak = keycloakProbe.map(this::answers).orElse(true);
-        ObjectNode status = json.mapper().createObjectNode();
-        status.put("status", store && keycloak ? "ready" : "not ready");
-        ObjectNode checks = status.putObject("checks");
-        checks.put("storage", store ? "up" : "down");
-        checks.put("keycloak", keycloakProbe.isEmpty() ? "not configured" : keycloak ? "up" : "down");
-        json.send(ctx, store && keycloak ? 200 : 503, status);
-    }
-
-    private boolean answers(URI uri) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).GET().build();
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
     }
 }

@@ -29,6 +29,12 @@ public final class RouteTable {
         return this;
     }
 
+    /** Lists a route another part of the gateway registers (so the document stays complete). */
+    public RouteTable document(HandlerType method, String path, String tag, String summary, int successStatus) {
+        registered.add(new Route(method, path, summary, tag, successStatus));
+        return this;
+    }
+
     public List<Route> routes() {
         return List.copyOf(registered);
     }

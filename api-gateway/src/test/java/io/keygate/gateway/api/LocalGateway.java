@@ -39,7 +39,7 @@ final class LocalGateway implements AutoCloseable {
 
     LocalGateway(ApiSettings settings) {
         module = new ApiModule(settings, new Metrics());
-        app = Javalin.create(module::mount).start("127.0.0.1", 0);
+        app = Javalin.create(cfg -> module.register(cfg.routes)).start("127.0.0.1", 0);
     }
 
     String url(String path) {

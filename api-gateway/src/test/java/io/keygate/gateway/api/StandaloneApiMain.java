@@ -19,7 +19,7 @@ public final class StandaloneApiMain {
     public static void main(String[] args) {
         ApiModule module = new ApiModule(new ApiSettings(StoreConfig.h2File(args[0]), "", null, null,
                 InferenceConfig.none(), false), new Metrics());
-        Javalin app = Javalin.create(module::mount).start("127.0.0.1", 0);
+        Javalin app = Javalin.create(cfg -> module.register(cfg.routes)).start("127.0.0.1", 0);
         System.out.println("PORT=" + app.port());
         System.out.flush();
     }

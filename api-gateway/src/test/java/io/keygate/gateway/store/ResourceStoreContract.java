@@ -43,7 +43,7 @@ abstract class ResourceStoreContract {
     void migrationsAreRecordedAndNotReapplied() {
         Migrations migrations = new Migrations(database());
         assertEquals(List.of(), migrations.migrate());
-        assertEquals(2, migrations.currentVersion());
+        assertEquals(3, migrations.currentVersion());
     }
 
     @Test

@@ -1,0 +1,163 @@
+package io.keygate.gateway.auth;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jose.util.ResourceRetriever;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.keygate.gateway.config.IssuerSettings;
+import java.io.IOException;
+import java.net.URL;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies tokens of one configured issuer with nimbus-jose-jwt.
+ *
+ * <p>Security contract: signature with a key from this issuer's JWKS only (never from a token
+ * header: {@code jwk}, {@code jku}, {@code x5u}, {@code x5c} are refused before this class is
+ * reached, and nimbus's key selector only consults our JWK source); algorithm in the issuer's
+ * allow-list; {@code iss} equal to the configured issuer; {@code aud} containing a configured
+ * audience; {@code exp} required; {@code nbf} honoured; clock skew bounded by configuration.
+ * Keys are cached and refreshed ahead of expiry in the background; an unknown {@code kid}
+ * causes at most one refetch per rate-limit interval; when the JWKS endpoint is down, cached
+ * keys keep working for the outage-tolerance period.
+ */
+final class IssuerVerifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IssuerVerifier.class);
+    private static final int JWKS_SIZE_LIMIT = 256 * 1024;
+
+    private final IssuerSettings settings;
+    private final DefaultJWTProcessor<SecurityContext> processor;
+
+    IssuerVerifier(IssuerSettings settings) {
+        this.settings = settings;
+        this.processor = processor(settings, keySource(settings));
+    }
+
+    IssuerSettings settings() {
+        return settings;
+    }
+
+    /** The verified claims; throws {@link AuthFailure} (401) on any problem. */
+    JWTClaimsSet verify(SignedJWT jwt) {
+        try {
+            return processor.process(jwt, null);
+        } catch (KeySourceException e) {
+            LOG.warn("issuer {}: no usable signing key: {}", settings.name(), e.getMessage());
+            throw AuthFailure.invalidToken("no matching signing key");
+        } catch (BadJWTException e) {
+            throw AuthFailure.invalidToken(e.getMessage());
+        } catch (BadJOSEException e) {
+            throw AuthFailure.invalidToken(e.getMessage());
+        } catch (com.nimbusds.jose.JOSEException | RuntimeException e) {
+            throw AuthFailure.invalidToken("signature cannot be verified");
+        }
+    }
+
+    private static DefaultJWTProcessor<SecurityContext> processor(IssuerSettings settings, JWKSource<SecurityContext> keys) {
+        Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
+        settings.algorithms().forEach(name -> algorithms.add(JWSAlgorithm.parse(name)));
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
+                settings.audiences(),
+                new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
+                Set.of("iss", "exp", "aud"),
+                Set.of());
+        claims.setMaxClockSkew((int) settings.clockSkew().toSeconds());
+        processor.setJWTClaimsSetVerifier(claims);
+        return processor;
+    }
+
+    private static JWKSource<SecurityContext> keySource(IssuerSettings settings) {
+        int timeout = (int) settings.jwksTimeout().toMillis();
+        ResourceRetriever retriever = new DefaultResourceRetriever(timeout, timeout, JWKS_SIZE_LIMIT);
+        JWKSetSource<SecurityContext> origin = settings.jwks() != null
+                ? new URLBasedJWKSetSource<>(toUrl(settings.jwks().toString()), retriever)
+                : new DiscoveredJWKSetSource(settings, retriever);
+        return JWKSourceBuilder.create(origin)
+                .cache(settings.jwksCacheTtl().toMillis(), settings.jwksTimeout().toMillis())
+                .refreshAheadCache(settings.jwksRefreshAhead().toMillis(), true)
+                .rateLimited(settings.jwksRateLimit().toMillis())
+                .outageTolerant(settings.jwksOutageTolerance().toMillis())
+                .retrying(false)
+                .build();
+    }
+
+    private static URL toUrl(String url) {
+        try {
+            return new java.net.URI(url).toURL();
+        } catch (java.net.URISyntaxException | java.net.MalformedURLException e) {
+            throw new IllegalArgumentException("bad URL " + url, e);
+        }
+    }
+
+    /**
+     * Resolves {@code jwks_uri} from the issuer's discovery document on first use (so the gateway
+     * starts while Keycloak is still down). The document must name the configured issuer.
+     */
+    private static final class DiscoveredJWKSetSource implements JWKSetSource<SecurityContext> {
+
+        private final IssuerSettings settings;
+        private final ResourceRetriever retriever;
+        private volatile URLBasedJWKSetSource<SecurityContext> delegate;
+
+        DiscoveredJWKSetSource(IssuerSettings settings, ResourceRetriever retriever) {
+            this.settings = settings;
+            this.retriever = retriever;
+        }
+
+        @Override
+        public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator evaluator, long now, SecurityContext context) throws KeySourceException {
+            return resolve().getJWKSet(evaluator, now, context);
+        }
+
+        private synchronized URLBasedJWKSetSource<SecurityContext> resolve() throws KeySourceException {
+            if (delegate != null) {
+                return delegate;
+            }
+            try {
+                String body = retriever.retrieveResource(toUrl(settings.discovery().toString())).getContent();
+                Map<String, Object> document = JSONObjectUtils.parse(body);
+                if (!settings.issuer().equals(document.get("issuer"))) {
+                    throw new KeySourceException("discovery document names issuer " + document.get("issuer")
+                            + ", expected " + settings.issuer());
+                }
+                Object jwksUri = document.get("jwks_uri");
+                if (!(jwksUri instanceof String uri) || !(uri.startsWith("https://") || uri.startsWith("http://"))) {
+                    throw new KeySourceException("discovery document has no http(s) jwks_uri");
+                }
+                delegate = new URLBasedJWKSetSource<>(toUrl(uri), retriever);
+                return delegate;
+            } catch (IOException | java.text.ParseException e) {
+                throw new KeySourceException("cannot read discovery document " + settings.discovery() + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (delegate != null) {
+                delegate.close();
+            }
+        }
+    }
+}
