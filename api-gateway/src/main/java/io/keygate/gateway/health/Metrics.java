@@ -69,7 +69,8 @@ public final class Metrics {
         out.append("# HELP keygate_token_verification_seconds Time spent verifying bearer tokens.\n");
         out.append("# TYPE keygate_token_verification_seconds histogram\n");
         for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
-            out.append("keygate_token_verification_seconds_bucket{le=\"").append(LATENCY_BUCKETS[i]).append("\"} ")
+            out.append("keygate_token_verification_seconds_bucket{le=\"")
+                    .append(java.math.BigDecimal.valueOf(LATENCY_BUCKETS[i]).toPlainString()).append("\"} ")
                     .append(latencyBuckets[i].sum()).append('\n');
         }
         out.append("keygate_token_verification_seconds_bucket{le=\"+Inf\"} ").append(latencyCount.sum()).append('\n');

@@ -3,14 +3,15 @@ package io.keygate.gateway.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
+import io.keygate.gateway.Main;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Durability: 1000 resource writes from 4 clients against a gateway JVM that is killed with
- * SIGKILL part-way; after a restart on the same H2 file, every write that was answered 2xx exists.
+ * Durability: 1000 resource writes from 4 clients against the gateway ({@link Main}, its own JVM,
+ * auth off, H2 file) that is killed with SIGKILL ({@code destroyForcibly}) part-way; after a restart on the same H2 file, every write that was answered 2xx exists.
  */
 class KillDurabilityTest {
 
@@ -112,32 +113,39 @@ class KillDurabilityTest {
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static Process startGateway(String store) throws IOException {
+    /** The real {@code Main} in its own JVM, auth off, on the H2 file {@code store}, on a free port. */
+    private Process startGateway(String store) throws IOException {
+        port = freePort();
+        Path config = dir.resolve("gateway-" + port + ".yaml");
+        Files.writeString(config, "server:\n  host: 127.0.0.1\n  port: " + port + "\nauth:\n  enabled: false\n"
+                + "audit:\n  sink: none\nstorage:\n  jdbcUrl: jdbc:h2:file:" + store + "\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                StandaloneApiMain.class.getName(), store).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), config.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("gateway-" + port + ".log").toFile());
+        builder.environment().remove("KEYGATE_CONFIG");
+        return builder.start();
     }
 
-    private static int portOf(Process process) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null) {
-            if (line.startsWith("PORT=")) {
-                int port = Integer.parseInt(line.substring(5));
-                Thread drain = new Thread(() -> {
-                    try {
-                        while (out.readLine() != null) {
-                            // keep the pipe from filling up
-                        }
-                    } catch (IOException ignored) {
-                        // process ended
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return port;
+    private int port;
+
+    private int portOf(Process process) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                if (get(port, "/healthz").statusCode() == 200) {
+                    return port;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(50);
             }
         }
-        throw new IllegalStateException("gateway process ended before serving");
+        throw new IllegalStateException("gateway did not start; see " + dir.resolve("gateway-" + port + ".log"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 }

@@ -2,9 +2,10 @@ package io.keygate.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.javalin.Javalin;
 import io.keygate.gateway.ApiModule;
 import io.keygate.gateway.ApiSettings;
+import io.keygate.gateway.GatewayApp;
+import io.keygate.gateway.config.ConfigLoader;
 import io.keygate.gateway.health.Metrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +14,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
-/** The API module on a real Javalin server on a free port, without authentication, for HTTP tests. */
+/**
+ * The real {@link GatewayApp} with the API module, authentication switched off, on a free port of
+ * 127.0.0.1, for HTTP tests that need no Keycloak.
+ */
 final class LocalGateway implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,12 +40,13 @@ final class LocalGateway implements AutoCloseable {
     }
 
     final ApiModule module;
-    final Javalin app;
+    final GatewayApp app;
     private final HttpClient http = HttpClient.newHttpClient();
 
     LocalGateway(ApiSettings settings) {
         module = new ApiModule(settings, new Metrics());
-        app = Javalin.create(cfg -> module.register(cfg.routes)).start("127.0.0.1", 0);
+        app = new GatewayApp(ConfigLoader.fromYaml("auth:\n  enabled: false\naudit:\n  sink: none\n", Map.of()),
+                List.of(module)).start("127.0.0.1", 0);
     }
 
     String url(String path) {

@@ -103,8 +103,11 @@ class PlatformEndpointsTest {
         assertTrue(text.contains("keygate_http_requests_total{route=\"/apis/entities/v2/workspaces/{workspace}/projects/{name}\","
                 + "method=\"GET\",status=\"404\"} 2"), text);
         assertTrue(text.contains("keygate_policy_decisions_total{decision=\"denied\"} 1"), text);
-        assertTrue(text.contains("keygate_token_verification_seconds_bucket{le=\"0.0025\"} 1"), text);
-        assertTrue(text.contains("keygate_token_verification_seconds_count 1"), text);
+        assertTrue(text.contains("keygate_token_verification_seconds_bucket{le=\"0.0025\"} "), text);
+        long verified = Long.parseLong(text.replaceAll("(?s).*keygate_token_verification_seconds_count (\\d+).*", "$1"));
+        long allowed = Long.parseLong(text.replaceAll("(?s).*decision=\"allowed\"} (\\d+).*", "$1"));
+        assertTrue(verified >= 3, "every request through the access filter is timed, plus the recorded one: " + verified);
+        assertTrue(allowed >= 2, "requests let through are allowed decisions: " + allowed);
     }
 
     @Test
@@ -115,7 +118,7 @@ class PlatformEndpointsTest {
         doc.get("paths").properties().forEach(path -> path.getValue().fieldNames()
                 .forEachRemaining(method -> documented.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey())));
         Set<String> served = new TreeSet<>();
-        gateway.app.unsafe.internalRouter.allHttpHandlers().forEach(parsed -> {
+        gateway.app.javalin().unsafe.internalRouter.allHttpHandlers().forEach(parsed -> {
             if (parsed.endpoint.method.isHttpMethod()) {
                 served.add(parsed.endpoint.method.name() + " " + OpenApiDocument.openApiPath(parsed.endpoint.path));
             }
