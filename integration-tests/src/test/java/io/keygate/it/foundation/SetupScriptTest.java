@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SetupScriptTest {
 
-    private static final Path REPO = Path.of(System.getProperty("maven.multiModuleProjectDirectory", "..")).toAbsolutePath().normalize();
+    private static final Path REPO = Path.of(System.getProperty("keygate.repo.dir", "..")).toAbsolutePath().normalize();
 
     private final Http http = new Http();
     private Path state;
