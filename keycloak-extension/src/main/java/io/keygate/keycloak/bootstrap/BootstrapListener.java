@@ -1,0 +1,44 @@
+package io.keygate.keycloak.bootstrap;
+
+import io.keygate.keycloak.org.OrgRoles;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.PostMigrationEvent;
+import org.keycloak.provider.ProviderEvent;
+import org.keycloak.provider.ProviderEventListener;
+
+/**
+ * Ensures the built-in workspaces once Keycloak has started (after migration and realm import)
+ * and the organization role groups, in every realm but {@code master}, and in each realm created later.
+ */
+public final class BootstrapListener implements ProviderEventListener {
+
+    private static final Logger LOG = Logger.getLogger(BootstrapListener.class);
+
+    private final KeycloakSessionFactory factory;
+
+    public BootstrapListener(KeycloakSessionFactory factory) {
+        this.factory = factory;
+    }
+
+    @Override
+    public void onEvent(ProviderEvent event) {
+        if (event instanceof PostMigrationEvent) {
+            KeycloakModelUtils.runJobInTransaction(factory, session -> session.realms().getRealmsStream().toList()
+                    .forEach(realm -> ensure(session, realm)));
+            LOG.info("keygate built-in workspaces ensured in every realm");
+        } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
+            ensure(created.getKeycloakSession(), created.getCreatedRealm());
+        }
+    }
+
+    private static void ensure(KeycloakSession session, RealmModel realm) {
+        BuiltInWorkspaces.ensure(session, realm);
+        if (!"master".equals(realm.getName())) {
+            new OrgRoles(session, realm).ensureRoleGroups();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.keygate.keycloak.mapper;
+
+import io.keygate.core.ClaimNames;
+import io.keygate.core.Role;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes the workspace claim, or, when there are more workspaces than the limit, OIDC
+ * distributed claims (Core 1.0 §5.6.2) that point at {@code <issuer>/keygate/me/workspaces}.
+ * An overage token never means "no workspaces": the claim is absent and its source is named.
+ */
+public final class OverageClaims {
+
+    /** Name of the one claim source keygate uses. */
+    public static final String SOURCE = "src1";
+
+    /** Path below the realm issuer where the full workspace map is served. */
+    public static final String ENDPOINT_PATH = "/keygate/me/workspaces";
+
+    private OverageClaims() {
+    }
+
+    public static void apply(Map<String, Object> claims, String claimName, Map<String, Role> roles, int limit, String issuer) {
+        if (roles.size() <= limit) {
+            Map<String, String> value = new LinkedHashMap<>();
+            roles.forEach((workspace, role) -> value.put(workspace, role.name()));
+            claims.put(claimName, value);
+            return;
+        }
+        claims.remove(claimName);
+        mergeInto(claims, ClaimNames.CLAIM_NAMES, Map.of(claimName, SOURCE));
+        mergeInto(claims, ClaimNames.CLAIM_SOURCES, Map.of(SOURCE, Map.of("endpoint", issuer + ENDPOINT_PATH)));
+    }
+
+    /** Adds entries to a map-valued claim, keeping what other mappers put there. */
+    @SuppressWarnings("unchecked")
+    private static void mergeInto(Map<String, Object> claims, String name, Map<String, Object> entries) {
+        Object existing = claims.get(name);
+        Map<String, Object> merged = new LinkedHashMap<>();
+        if (existing instanceof Map<?, ?> map) {
+            merged.putAll((Map<String, Object>) map);
+        }
+        merged.putAll(entries);
+        claims.put(name, merged);
+    }
+
+    /** Parses the {@code overage.limit} setting; a missing or bad value means the default. */
+    public static int parseLimit(String value, int fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int limit = Integer.parseInt(value.trim());
+            return limit < 0 ? fallback : limit;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.keygate.keycloak.membership;
+
+import io.keygate.core.Role;
+import io.keygate.keycloak.workspace.Timestamps;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+
+/** One row of a workspace's member list: a user, the wildcard {@code *}, or a pending grant to an email. */
+public record Member(String principal, SortedSet<Role> roles, Grant grant, boolean pending) {
+
+    /** The wire shape {@code {principal, roles, granted_at, granted_by}} plus {@code pending: true} for pending grants. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("principal", principal);
+        List<String> names = new ArrayList<>();
+        roles.forEach(role -> names.add(role.name()));
+        json.put("roles", names);
+        json.put("granted_at", Timestamps.format(grant.grantedAt()));
+        json.put("granted_by", grant.grantedBy());
+        if (pending) {
+            json.put("pending", true);
+        }
+        return json;
+    }
+}

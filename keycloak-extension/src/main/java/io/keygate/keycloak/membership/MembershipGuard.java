@@ -1,0 +1,64 @@
+package io.keygate.keycloak.membership;
+
+import io.keygate.core.Role;
+import io.keygate.keycloak.workspace.WorkspaceGroups;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import org.jboss.logging.Logger;
+import org.keycloak.models.GroupModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.provider.ProviderEvent;
+import org.keycloak.provider.ProviderEventListener;
+import org.keycloak.services.ErrorResponse;
+
+/**
+ * Watches group membership changes made anywhere (keygate API, admin console, admin REST API).
+ * On join it records grant metadata when none was written; on leave it drops the metadata and
+ * refuses (HTTP 409, rolling back the change) when the last Admin of a workspace leaves its
+ * {@code Admin} group. Keycloak fires the leave event after the row is deleted and flushed, so the
+ * count of remaining Admins seen here already excludes the leaving user. Memberships removed in bulk
+ * (user or group deletion) fire no event and are not guarded.
+ */
+public final class MembershipGuard implements ProviderEventListener {
+
+    private static final Logger LOG = Logger.getLogger(MembershipGuard.class);
+
+    @Override
+    public void onEvent(ProviderEvent event) {
+        if (event instanceof GroupModel.GroupMemberJoinEvent join) {
+            onJoin(join);
+        } else if (event instanceof GroupModel.GroupMemberLeaveEvent leave) {
+            onLeave(leave);
+        }
+    }
+
+    private void onJoin(GroupModel.GroupMemberJoinEvent join) {
+        GroupModel group = join.getGroup();
+        if (WorkspaceGroups.roleOf(group).isEmpty()) {
+            return;
+        }
+        String key = Grant.attributeKey(join.getUser().getId());
+        if (group.getFirstAttribute(key) == null) {
+            group.setSingleAttribute(key, new Grant(Instant.now(), Grant.OUTSIDE_ACTOR).encode());
+        }
+    }
+
+    private void onLeave(GroupModel.GroupMemberLeaveEvent leave) {
+        GroupModel group = leave.getGroup();
+        var role = WorkspaceGroups.roleOf(group);
+        if (role.isEmpty()) {
+            return;
+        }
+        group.removeAttribute(Grant.attributeKey(leave.getUser().getId()));
+        if (role.get() == Role.Admin && noAdminLeft(leave.getKeycloakSession(), leave)) {
+            String workspace = group.getParent().getName();
+            LOG.infof("Refused removing the last Admin %s of workspace %s", leave.getUser().getUsername(), workspace);
+            throw ErrorResponse.error("Cannot remove the last Admin of workspace '" + workspace
+                    + "': add another Admin first", Response.Status.CONFLICT);
+        }
+    }
+
+    private static boolean noAdminLeft(KeycloakSession session, GroupModel.GroupMemberLeaveEvent leave) {
+        return new Memberships(session, leave.getRealm()).adminCount(leave.getGroup(), 1) == 0;
+    }
+}

@@ -1,0 +1,45 @@
+package io.keygate.keycloak.pending;
+
+import com.google.auto.service.AutoService;
+import io.keygate.keycloak.bootstrap.BootstrapListener;
+import io.keygate.keycloak.membership.MembershipGuard;
+import org.keycloak.Config;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventListenerProviderFactory;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+
+/**
+ * Factory of the {@code keygate-events} listener. Its {@link #postInit} also registers the
+ * server-wide listeners that do not depend on a realm's event settings: the membership guard
+ * (grant metadata, last-Admin rule for every membership change) and the built-in workspace bootstrap.
+ */
+@AutoService(EventListenerProviderFactory.class)
+public final class KeygateEventListenerFactory implements EventListenerProviderFactory {
+
+    public static final String ID = "keygate-events";
+
+    @Override
+    public EventListenerProvider create(KeycloakSession session) {
+        return new KeygateEventListener(session);
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        factory.register(new MembershipGuard());
+        factory.register(new BootstrapListener(factory));
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+}

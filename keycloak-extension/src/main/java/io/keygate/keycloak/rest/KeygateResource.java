@@ -1,0 +1,222 @@
+package io.keygate.keycloak.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keygate.keycloak.membership.RoleResolver;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.ModelDuplicateException;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.services.ErrorResponseException;
+import org.keycloak.services.managers.AppAuthManager;
+import org.keycloak.services.managers.AuthenticationManager.AuthResult;
+import org.keycloak.services.resources.admin.AdminAuth;
+
+/**
+ * HTTP routes of {@code /realms/{realm}/keygate}. Every route needs the caller's bearer token,
+ * verified against this realm (401 otherwise). Reads run in the request's session; each change
+ * runs under the workspace's lock in a transaction of its own that commits before the lock is
+ * released. Errors are always {@code {"detail": "..."}}.
+ */
+public final class KeygateResource {
+
+    private static final Logger LOG = Logger.getLogger(KeygateResource.class);
+
+    private final KeycloakSession session;
+    private final WorkspaceLocks locks;
+    private final ObjectMapper json;
+    private final Bodies bodies;
+
+    KeygateResource(KeycloakSession session, WorkspaceLocks locks, ObjectMapper json) {
+        this.session = session;
+        this.locks = locks;
+        this.json = json;
+        this.bodies = new Bodies(json);
+    }
+
+    @GET
+    @Path("workspaces")
+    public Response listWorkspaces(@QueryParam("page") String page, @QueryParam("page_size") String pageSize,
+                                   @QueryParam("sort") String sort) {
+        return read(api -> api.list(PageRequest.parse(page, pageSize, sort, PageRequest.DEFAULT_SORT)));
+    }
+
+    @POST
+    @Path("workspaces")
+    public Response createWorkspace(String body) {
+        return handle(201, auth -> {
+            var request = bodies.object(body);
+            String name = Bodies.requiredString(request, "name");
+            return write(auth, name, api -> api.create(request));
+        });
+    }
+
+    @GET
+    @Path("workspaces/{name}")
+    public Response getWorkspace(@PathParam("name") String name) {
+        return read(api -> api.get(name));
+    }
+
+    @PUT
+    @Path("workspaces/{name}")
+    public Response updateWorkspace(@PathParam("name") String name, String body) {
+        return handle(200, auth -> {
+            var request = bodies.object(body);
+            return write(auth, name, api -> api.update(name, request));
+        });
+    }
+
+    @DELETE
+    @Path("workspaces/{name}")
+    public Response deleteWorkspace(@PathParam("name") String name) {
+        return handle(204, auth -> write(auth, name, api -> {
+            api.delete(name);
+            return null;
+        }));
+    }
+
+    @PUT
+    @Path("workspaces/{name}/deletion-stage")
+    public Response setDeletionStage(@PathParam("name") String name, String body) {
+        return handle(200, auth -> {
+            var request = bodies.object(body);
+            return write(auth, name, api -> api.setDeletionStage(name, request));
+        });
+    }
+
+    @GET
+    @Path("workspaces/{name}/members")
+    public Response listMembers(@PathParam("name") String name, @QueryParam("page") String page,
+                                @QueryParam("page_size") String pageSize, @QueryParam("sort") String sort) {
+        return read(api -> api.listMembers(name, PageRequest.parse(page, pageSize, sort, "principal")));
+    }
+
+    @POST
+    @Path("workspaces/{name}/members")
+    public Response addMember(@PathParam("name") String name, String body) {
+        return handle(201, auth -> {
+            var request = bodies.object(body);
+            return write(auth, name, api -> api.addMember(name, request));
+        });
+    }
+
+    @PUT
+    @Path("workspaces/{name}/members/{principal}")
+    public Response replaceMember(@PathParam("name") String name, @PathParam("principal") String principal, String body) {
+        return handle(200, auth -> {
+            var request = bodies.object(body);
+            return write(auth, name, api -> api.replaceMember(name, principal, request));
+        });
+    }
+
+    @DELETE
+    @Path("workspaces/{name}/members/{principal}")
+    public Response removeMember(@PathParam("name") String name, @PathParam("principal") String principal) {
+        return handle(204, auth -> write(auth, name, api -> {
+            api.removeMember(name, principal);
+            return null;
+        }));
+    }
+
+    @GET
+    @Path("me/workspaces")
+    public Response myWorkspaces() {
+        return read(WorkspaceApi::myWorkspaces);
+    }
+
+    @GET
+    @Path("principals/{principal}/workspaces")
+    public Response principalWorkspaces(@PathParam("principal") String principal) {
+        return read(api -> api.principalWorkspaces(principal));
+    }
+
+    // ---- plumbing
+
+    private Response read(Function<WorkspaceApi, Map<String, Object>> work) {
+        return handle(200, auth -> work.apply(api(session, session.getContext().getRealm(), auth)));
+    }
+
+    private Map<String, Object> write(AuthResult auth, String workspace, Function<WorkspaceApi, Map<String, Object>> work) {
+        RealmModel realm = session.getContext().getRealm();
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        return locks.withLock(realm.getId(), workspace, () -> KeycloakModelUtils.runJobInTransactionWithResult(
+                factory, session.getContext(), job -> work.apply(api(job, job.realms().getRealm(realm.getId()), auth)),
+                "keygate workspace change"));
+    }
+
+    private WorkspaceApi api(KeycloakSession target, RealmModel realm, AuthResult auth) {
+        UserModel user = target.users().getUserById(realm, auth.user().getId());
+        if (user == null || !user.isEnabled()) {
+            throw new ApiException(401, "The token's user no longer exists or is disabled");
+        }
+        Caller caller = Caller.of(user, new RoleResolver(target, realm));
+        AdminEvents events = new AdminEvents(target, realm,
+                new AdminAuth(realm, auth.token(), user, auth.client()), session.getContext().getConnection());
+        return new WorkspaceApi(target, realm, caller, events);
+    }
+
+    private Response handle(int status, Function<AuthResult, Map<String, Object>> work) {
+        try {
+            AuthResult auth = authenticate();
+            Map<String, Object> body = work.apply(auth);
+            return status == 204 ? Response.noContent().build() : json(status, body);
+        } catch (ApiException e) {
+            return error(e.status(), e.getMessage());
+        } catch (ErrorResponseException e) {
+            return error(e.getResponse().getStatus(), e.getErrorDescription() != null ? e.getErrorDescription() : e.getMessage());
+        } catch (ModelDuplicateException e) {
+            return error(409, "Conflicting change: " + e.getMessage());
+        } catch (WebApplicationException e) {
+            return error(e.getResponse().getStatus(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("keygate API request failed", e);
+            return error(500, "Internal error; see the Keycloak log");
+        }
+    }
+
+    private AuthResult authenticate() {
+        AuthResult auth;
+        try {
+            auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
+        } catch (RuntimeException e) {
+            auth = null;
+        }
+        if (auth == null || auth.user() == null) {
+            throw new ApiException(401, "A valid bearer token for realm '" + session.getContext().getRealm().getName() + "' is required");
+        }
+        return auth;
+    }
+
+    private Response json(int status, Object body) {
+        try {
+            return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(json.writeValueAsString(body)).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialize response", e);
+        }
+    }
+
+    private Response error(int status, String detail) {
+        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(json.createObjectNode().put("detail", detail).toString());
+        if (status == 401) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + session.getContext().getRealm().getName() + "\"");
+        }
+        return response.build();
+    }
+}

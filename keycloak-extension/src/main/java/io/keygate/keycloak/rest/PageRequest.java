@@ -1,0 +1,88 @@
+package io.keygate.keycloak.rest;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The list query {@code page} (1-based, default 1), {@code page_size} (1–1000, default 100) and
+ * {@code sort} ({@code created_at|-created_at|updated_at|-updated_at}, default {@code -created_at}).
+ * Bad values are refused with 422, never guessed.
+ */
+public record PageRequest(int page, int pageSize, String sort) {
+
+    public static final int MAX_PAGE_SIZE = 1000;
+    public static final int DEFAULT_PAGE_SIZE = 100;
+    public static final String DEFAULT_SORT = "-created_at";
+    public static final Set<String> SORTS = Set.of("created_at", "-created_at", "updated_at", "-updated_at");
+
+    public static PageRequest parse(String page, String pageSize, String sort, String defaultSort) {
+        int pageNumber = parseInt("page", page, 1);
+        if (pageNumber < 1) {
+            throw ApiException.unprocessable("page must be 1 or greater, got " + pageNumber);
+        }
+        int size = parseInt("page_size", pageSize, DEFAULT_PAGE_SIZE);
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw ApiException.unprocessable("page_size must be between 1 and " + MAX_PAGE_SIZE + ", got " + size);
+        }
+        String order = sort == null || sort.isEmpty() ? defaultSort : sort;
+        if (sort != null && !sort.isEmpty() && !SORTS.contains(sort)) {
+            throw ApiException.unprocessable("sort must be one of created_at, -created_at, updated_at, -updated_at; got '" + sort + "'");
+        }
+        return new PageRequest(pageNumber, size, order);
+    }
+
+    /** True when the order is by {@code updated_at} rather than {@code created_at}. */
+    public boolean byUpdatedAt() {
+        return sort.endsWith("updated_at");
+    }
+
+    /** True for descending order. */
+    public boolean descending() {
+        return sort.startsWith("-");
+    }
+
+    /** Orders {@code items} with a comparator for the ascending order and cuts out this page. */
+    public <T> Map<String, Object> page(List<T> items, Comparator<T> ascending, Function<T, Object> toJson) {
+        List<T> sorted = new ArrayList<>(items);
+        sorted.sort(descending() ? ascending.reversed() : ascending);
+        return cut(sorted, toJson);
+    }
+
+    /** Cuts this page out of an already ordered list. */
+    public <T> Map<String, Object> cut(List<T> ordered, Function<T, Object> toJson) {
+        int total = ordered.size();
+        long from = Math.min((long) (page - 1) * pageSize, total);
+        int to = (int) Math.min(from + pageSize, total);
+        List<Object> data = new ArrayList<>();
+        for (T item : ordered.subList((int) from, to)) {
+            data.add(toJson.apply(item));
+        }
+        Map<String, Object> pagination = new LinkedHashMap<>();
+        pagination.put("page", page);
+        pagination.put("page_size", pageSize);
+        pagination.put("current_page_size", data.size());
+        pagination.put("total_pages", (total + pageSize - 1) / pageSize);
+        pagination.put("total_results", total);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("data", data);
+        body.put("pagination", pagination);
+        body.put("sort", sort);
+        return body;
+    }
+
+    private static int parseInt(String name, String value, int fallback) {
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.unprocessable(name + " must be an integer, got '" + value + "'");
+        }
+    }
+}
