@@ -1,0 +1,302 @@
+package io.keygate.it.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * One real Keycloak 26.7.3 from the Maven Central distribution zip, with the freshly built keygate
+ * extension in {@code providers/} and the dev realm imported. Started without Docker, on free
+ * loopback ports, in its own temporary directory; readiness is polled, never slept for.
+ */
+public final class KeycloakServer implements AutoCloseable {
+
+    public static final String REALM = "keygate";
+    public static final String DEV_PASSWORD = "dev-password";
+    public static final String CLI_CLIENT = "keygate-cli";
+    public static final String GATEWAY_CLIENT = "keygate-gateway";
+    public static final String GATEWAY_SECRET = "keygate-gateway-dev-secret";
+    public static final String AUDIENCE = "keygate-api";
+
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(6);
+
+    private final Path home;
+    private final int httpPort;
+    private final int managementPort;
+    private final Process process;
+    private final Path log;
+    private final Http http = new Http();
+
+    private KeycloakServer(Path home, int httpPort, int managementPort, Process process, Path log) {
+        this.home = home;
+        this.httpPort = httpPort;
+        this.managementPort = managementPort;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts a server from the artifacts Maven resolved for this build (see integration-tests/pom.xml). */
+    public static KeycloakServer startFromBuild() {
+        Path zip = Path.of(requiredProperty("keygate.keycloak.dist"));
+        Path extension = Path.of(requiredProperty("keygate.extension.jar"));
+        return start(zip, extension);
+    }
+
+    public static KeycloakServer start(Path distributionZip, Path extensionJar) {
+        try {
+            Path workDir = Files.createTempDirectory("keygate-it-keycloak-");
+            Path home = unzip(distributionZip, workDir);
+            Files.copy(extensionJar, home.resolve("providers").resolve("keygate-keycloak-extension.jar"));
+            Path imports = Files.createDirectories(home.resolve("data").resolve("import"));
+            try (InputStream realm = KeycloakServer.class.getResourceAsStream("/keygate/keygate-realm.json")) {
+                if (realm == null) {
+                    throw new IllegalStateException("realm-config's keygate/keygate-realm.json is not on the test classpath");
+                }
+                Files.copy(realm, imports.resolve("keygate-realm.json"));
+            }
+            int httpPort = FreePorts.next();
+            int managementPort = FreePorts.next();
+            Path log = workDir.resolve("keycloak.log");
+            System.out.println("[keygate-it] starting Keycloak in " + home + " on port " + httpPort + " (log: " + log + ")");
+            Process process = launch(home, httpPort, managementPort, log);
+            KeycloakServer server = new KeycloakServer(home, httpPort, managementPort, process, log);
+            server.awaitReady();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Process launch(Path home, int httpPort, int managementPort, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                home.resolve("bin").resolve("kc.sh").toString(), "start-dev",
+                "--http-host=127.0.0.1",
+                "--http-port=" + httpPort,
+                "--http-management-port=" + managementPort,
+                "--hostname=http://localhost:" + httpPort,
+                "--health-enabled=true",
+                "--import-realm"));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
+        env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
+        env.put("JAVA_OPTS_KC_HEAP", "-Xms128m -Xmx1g");
+        return builder.start();
+    }
+
+    private void awaitReady() {
+        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+        String ready = "http://127.0.0.1:" + managementPort + "/health/ready";
+        String realm = realmUrl() + "/.well-known/openid-configuration";
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + ":\n" + logTail());
+            }
+            if (answers200(ready) && answers200(realm)) {
+                System.out.println("[keygate-it] Keycloak ready at " + baseUrl());
+                return;
+            }
+            pause(Duration.ofMillis(500));
+        }
+        close();
+        throw new IllegalStateException("Keycloak was not ready within " + STARTUP_TIMEOUT + ":\n" + logTail());
+    }
+
+    private boolean answers200(String url) {
+        try {
+            return http.get(url, null).status() == 200;
+        } catch (RuntimeException notYetListening) {
+            return false;
+        }
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + httpPort;
+    }
+
+    public String realm() {
+        return REALM;
+    }
+
+    public String realmUrl() {
+        return realmUrl(REALM);
+    }
+
+    public String realmUrl(String realm) {
+        return baseUrl() + "/realms/" + realm;
+    }
+
+    /** The exact {@code iss} of this realm's tokens. */
+    public String issuer() {
+        return realmUrl();
+    }
+
+    /** Base of the keygate extension's REST API in the dev realm. */
+    public String keygateApi() {
+        return realmUrl() + "/keygate";
+    }
+
+    public String adminApi() {
+        return baseUrl() + "/admin/realms/" + REALM;
+    }
+
+    public String tokenEndpoint() {
+        return realmUrl() + "/protocol/openid-connect/token";
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** A fresh master-realm admin token for Keycloak's own admin REST API. */
+    public String adminToken() {
+        Http.Response response = http.postForm(baseUrl() + "/realms/master/protocol/openid-connect/token", Map.of(
+                "grant_type", "password", "client_id", "admin-cli", "username", "admin", "password", "admin"));
+        return accessToken(response);
+    }
+
+    /** Access token for a dev-realm user through the CLI client's direct grant, with optional extra scopes. */
+    public String passwordToken(String username, String password, String... scopes) {
+        Http.Response response = http.postForm(tokenEndpoint(), Map.of(
+                "grant_type", "password", "client_id", CLI_CLIENT, "username", username, "password", password,
+                "scope", String.join(" ", Stream.concat(Stream.of("openid"), Stream.of(scopes)).toList())));
+        return accessToken(response);
+    }
+
+    public String userToken(String username) {
+        return passwordToken(username, DEV_PASSWORD);
+    }
+
+    /** The gateway's own client-credentials token (service account with platform-admin). */
+    public String gatewayToken() {
+        Http.Response response = http.postForm(tokenEndpoint(), Map.of(
+                "grant_type", "client_credentials", "client_id", GATEWAY_CLIENT, "client_secret", GATEWAY_SECRET));
+        return accessToken(response);
+    }
+
+    /** Creates an enabled dev-realm user with a verified email and password {@value #DEV_PASSWORD}; returns its id. */
+    public String createUser(String email) {
+        Map<String, Object> user = Map.of(
+                "username", email, "email", email, "emailVerified", true, "enabled", true,
+                "firstName", "Test", "lastName", "User",
+                "credentials", List.of(Map.of("type", "password", "value", DEV_PASSWORD, "temporary", false)));
+        Http.Response response = http.post(adminApi() + "/users", adminToken(), user);
+        if (response.status() != 201) {
+            throw new IllegalStateException("creating user " + email + " failed: " + response);
+        }
+        String location = response.header("Location");
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    /** A unique suffix for names, since all test classes share this server. */
+    public static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String accessToken(Http.Response response) {
+        if (response.status() != 200) {
+            throw new IllegalStateException("token request failed: " + response);
+        }
+        return response.json().get("access_token").asText();
+    }
+
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deleteRecursively(home.getParent());
+    }
+
+    private static Path unzip(Path zip, Path target) throws IOException {
+        Path home = null;
+        try (ZipFile archive = new ZipFile(zip.toFile())) {
+            Enumeration<? extends ZipEntry> entries = archive.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry entry = entries.nextElement();
+                Path out = target.resolve(entry.getName()).normalize();
+                if (!out.startsWith(target)) {
+                    throw new IOException("zip entry escapes the target: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(out);
+                    continue;
+                }
+                Files.createDirectories(out.getParent());
+                try (InputStream in = archive.getInputStream(entry)) {
+                    Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+                }
+                if (out.getFileName().toString().endsWith(".sh")) {
+                    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
+                }
+                if (home == null) {
+                    home = target.resolve(target.relativize(out).getName(0));
+                }
+            }
+        }
+        if (home == null) {
+            throw new IOException("empty distribution zip: " + zip);
+        }
+        Files.createDirectories(home.resolve("providers"));
+        return home;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // Best effort: a leftover temp dir is harmless.
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String requiredProperty(String name) {
+        String value = System.getProperty(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("system property " + name + " is not set: run the tests through Maven (mvn verify)");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,310 @@
+#!/usr/bin/env bash
+# keygate dev stack: Keycloak 26.7.3 with the keygate extension and realm, plus the gateway.
+# No Docker: Keycloak comes from Maven Central, everything lives under .keygate/ (git-ignored).
+#
+#   ./setup.sh [up]      build, fetch Keycloak once, start both, wait until ready, print how to use it
+#   ./setup.sh down      stop both (data is kept)
+#   ./setup.sh status    what runs where
+#   ./setup.sh logs [keycloak|gateway]   follow a log
+#   ./setup.sh test      run the test suite (the same command as README.md and CI)
+#   ./setup.sh configure [--auth on|off] [--admin-email EMAIL]   like NeMo's quickstart configure
+#
+# Environment: KEYGATE_HOME (state dir, default ./.keygate), KEYGATE_KC_PORT (8180),
+# KEYGATE_KC_MANAGEMENT_PORT (9180), KEYGATE_GATEWAY_PORT (8080),
+# KC_BOOTSTRAP_ADMIN_USERNAME / KC_BOOTSTRAP_ADMIN_PASSWORD (admin / admin, dev only).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+KEYCLOAK_VERSION=26.7.3
+STATE="${KEYGATE_HOME:-$ROOT/.keygate}"
+KC_HOME="$STATE/keycloak-$KEYCLOAK_VERSION"
+LOGS="$STATE/logs"
+RUN="$STATE/run"
+CONFIG_ENV="$STATE/config.env"
+GATEWAY_CONFIG="$STATE/gateway.yaml"
+KC_PORT="${KEYGATE_KC_PORT:-8180}"
+KC_MANAGEMENT_PORT="${KEYGATE_KC_MANAGEMENT_PORT:-9180}"
+GATEWAY_PORT="${KEYGATE_GATEWAY_PORT:-8080}"
+KC_ADMIN="${KC_BOOTSTRAP_ADMIN_USERNAME:-admin}"
+KC_ADMIN_PASSWORD="${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin}"
+KC_URL="http://localhost:$KC_PORT"
+GATEWAY_URL="http://localhost:$GATEWAY_PORT"
+REALM=keygate
+EXTENSION_JAR="$ROOT/keycloak-extension/target/keycloak-extension-0.1.0-SNAPSHOT.jar"
+GATEWAY_JAR="$ROOT/api-gateway/target/api-gateway-0.1.0-SNAPSHOT-all.jar"
+TEST_COMMAND=(mvn -B verify)
+
+say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
+fail() { printf '\033[31mERROR:\033[0m %s\n' "$*" >&2; exit 1; }
+
+load_config() {
+  AUTH_ENABLED=true
+  ADMIN_EMAIL=admin@example.com
+  # shellcheck disable=SC1090
+  [[ -f "$CONFIG_ENV" ]] && source "$CONFIG_ENV"
+  return 0
+}
+
+pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+http_ok() { curl -fsS -o /dev/null --max-time 3 "$1" 2>/dev/null; }
+
+wait_for() { # name url logfile pidfile timeout_seconds
+  local name=$1 url=$2 log=$3 pidfile=$4 timeout=$5 waited=0
+  printf '    waiting for %s at %s ' "$name" "$url"
+  until http_ok "$url"; do
+    if ! pid_alive "$pidfile"; then
+      echo; fail "$name stopped while starting. Last lines of $log:
+$(tail -n 30 "$log" 2>/dev/null)"
+    fi
+    if (( waited >= timeout )); then
+      echo; fail "$name was not ready after ${timeout}s. See $log"
+    fi
+    sleep 2; waited=$((waited + 2)); printf '.'
+  done
+  echo " ready (${waited}s)"
+}
+
+build() {
+  if [[ -f "$EXTENSION_JAR" && -f "$GATEWAY_JAR" && -z "$(find "$ROOT" -path "$STATE" -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.yaml' -o -name '*.json' -o -name '*.sql' \) -newer "$GATEWAY_JAR" -not -path '*/target/*' -print -quit)" ]]; then
+    say "Build is up to date"
+    return
+  fi
+  say "Building keygate (mvn install -DskipTests; log: $LOGS/build.log)"
+  if ! (cd "$ROOT" && mvn -B install -DskipTests >"$LOGS/build.log" 2>&1); then
+    fail "build failed. Last lines of $LOGS/build.log:
+$(tail -n 30 "$LOGS/build.log")"
+  fi
+}
+
+fetch_keycloak() {
+  if [[ -x "$KC_HOME/bin/kc.sh" ]]; then
+    return
+  fi
+  say "Fetching Keycloak $KEYCLOAK_VERSION from Maven Central (once; ~177 MB)"
+  mkdir -p "$STATE/downloads"
+  if ! mvn -B -q dependency:copy -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip" \
+      -DoutputDirectory="$STATE/downloads" >"$LOGS/fetch.log" 2>&1; then
+    fail "could not fetch Keycloak; see $LOGS/fetch.log"
+  fi
+  say "Unpacking Keycloak into $KC_HOME"
+  (cd "$STATE" && jar xf "downloads/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip")
+  chmod +x "$KC_HOME"/bin/*.sh
+}
+
+install_extension() {
+  mkdir -p "$KC_HOME/providers" "$KC_HOME/data/import"
+  if ! cmp -s "$EXTENSION_JAR" "$KC_HOME/providers/keygate-keycloak-extension.jar"; then
+    say "Installing the keygate extension into Keycloak"
+    cp "$EXTENSION_JAR" "$KC_HOME/providers/keygate-keycloak-extension.jar"
+  fi
+  cp "$ROOT/realm-config/keygate-realm.json" "$KC_HOME/data/import/keygate-realm.json"
+}
+
+start_keycloak() {
+  if pid_alive "$RUN/keycloak.pid"; then
+    say "Keycloak already running (pid $(cat "$RUN/keycloak.pid"))"
+    return
+  fi
+  say "Starting Keycloak on $KC_URL (management port $KC_MANAGEMENT_PORT; log: $LOGS/keycloak.log)"
+  KC_BOOTSTRAP_ADMIN_USERNAME="$KC_ADMIN" KC_BOOTSTRAP_ADMIN_PASSWORD="$KC_ADMIN_PASSWORD" \
+  JAVA_OPTS_KC_HEAP="${JAVA_OPTS_KC_HEAP:--Xms128m -Xmx1g}" \
+    nohup "$KC_HOME/bin/kc.sh" start-dev --http-host=127.0.0.1 --http-port="$KC_PORT" \
+      --http-management-port="$KC_MANAGEMENT_PORT" --hostname="$KC_URL" --health-enabled=true \
+      --import-realm >"$LOGS/keycloak.log" 2>&1 &
+  echo $! >"$RUN/keycloak.pid"
+  wait_for Keycloak "http://127.0.0.1:$KC_MANAGEMENT_PORT/health/ready" "$LOGS/keycloak.log" "$RUN/keycloak.pid" 300
+  wait_for "realm $REALM" "$KC_URL/realms/$REALM/.well-known/openid-configuration" "$LOGS/keycloak.log" "$RUN/keycloak.pid" 60
+}
+
+kc_admin_token() {
+  curl -fsS "$KC_URL/realms/master/protocol/openid-connect/token" -d grant_type=password -d client_id=admin-cli \
+    --data-urlencode "username=$KC_ADMIN" --data-urlencode "password=$KC_ADMIN_PASSWORD" |
+    sed -E 's/.*"access_token":"([^"]+)".*/\1/'
+}
+
+grant_platform_admin() { # makes the configured admin email a PlatformAdmin (creating the dev user if needed)
+  local token user_id
+  token=$(kc_admin_token) || fail "could not log in to Keycloak's admin API as $KC_ADMIN"
+  user_id=$(curl -fsS -H "Authorization: Bearer $token" "$KC_URL/admin/realms/$REALM/users?email=$(printf %s "$ADMIN_EMAIL" | sed 's/@/%40/')&exact=true" |
+    sed -nE 's/^\[\{"id":"([^"]+)".*/\1/p')
+  if [[ -z "$user_id" ]]; then
+    say "Creating user $ADMIN_EMAIL (password dev-password)"
+    curl -fsS -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      "$KC_URL/admin/realms/$REALM/users" -d "{\"username\":\"$ADMIN_EMAIL\",\"email\":\"$ADMIN_EMAIL\",\"emailVerified\":true,\"enabled\":true,\"firstName\":\"Platform\",\"lastName\":\"Admin\",\"credentials\":[{\"type\":\"password\",\"value\":\"dev-password\",\"temporary\":false}]}"
+    user_id=$(curl -fsS -H "Authorization: Bearer $token" "$KC_URL/admin/realms/$REALM/users?email=$(printf %s "$ADMIN_EMAIL" | sed 's/@/%40/')&exact=true" |
+      sed -nE 's/^\[\{"id":"([^"]+)".*/\1/p')
+  fi
+  local role
+  role=$(curl -fsS -H "Authorization: Bearer $token" "$KC_URL/admin/realms/$REALM/roles/platform-admin")
+  curl -fsS -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    "$KC_URL/admin/realms/$REALM/users/$user_id/role-mappings/realm" -d "[$role]"
+  say "$ADMIN_EMAIL holds PlatformAdmin (realm role platform-admin)"
+}
+
+write_gateway_config() {
+  mkdir -p "$STATE/gateway"
+  cat >"$GATEWAY_CONFIG" <<EOF
+# Written by setup.sh from $CONFIG_ENV; edit that (./setup.sh configure), not this file.
+server:
+  port: $GATEWAY_PORT
+auth:
+  enabled: $AUTH_ENABLED
+  devPrincipalHeader: false
+  platformAdminRole: platform-admin
+  issuers:
+    - name: keygate-dev
+      issuer: $KC_URL/realms/$REALM
+      jwks: $KC_URL/realms/$REALM/protocol/openid-connect/certs
+      audiences: [keygate-api]
+      algorithms: [RS256]
+      clockSkew: 30s
+keycloak:
+  url: $KC_URL
+  realm: $REALM
+  clientId: keygate-gateway
+  clientSecret: keygate-gateway-dev-secret
+storage:
+  jdbcUrl: jdbc:h2:file:$STATE/gateway/keygate
+EOF
+}
+
+start_gateway() {
+  if pid_alive "$RUN/gateway.pid"; then
+    say "Gateway already running (pid $(cat "$RUN/gateway.pid"))"
+    return
+  fi
+  write_gateway_config
+  say "Starting the gateway on $GATEWAY_URL (config: $GATEWAY_CONFIG; log: $LOGS/gateway.log)"
+  KEYGATE_CONFIG="$GATEWAY_CONFIG" nohup java ${KEYGATE_GATEWAY_JAVA_OPTS:--Xmx256m} -jar "$GATEWAY_JAR" \
+    >"$LOGS/gateway.log" 2>&1 &
+  echo $! >"$RUN/gateway.pid"
+  wait_for gateway "$GATEWAY_URL/readyz" "$LOGS/gateway.log" "$RUN/gateway.pid" 120
+}
+
+print_usage_hint() {
+  cat <<EOF
+
+keygate is up.
+  Keycloak        $KC_URL            (admin console: $KC_URL/admin  user $KC_ADMIN / $KC_ADMIN_PASSWORD)
+  realm           $KC_URL/realms/$REALM
+  gateway         $GATEWAY_URL            (OpenAPI: $GATEWAY_URL/openapi.json, metrics: $GATEWAY_URL/metrics)
+  authorization   $( [[ "$AUTH_ENABLED" == true ]] && echo "on; PlatformAdmin: $ADMIN_EMAIL" || echo "OFF: every request is allowed")
+  dev users       admin@example.com (platform-admin), alice@example.com, bob@example.com, charlie@example.com
+                  password: dev-password
+  logs            $LOGS  (./setup.sh logs keycloak|gateway)
+
+Get a token for alice and call the gateway:
+
+  TOKEN=\$(curl -s $KC_URL/realms/$REALM/protocol/openid-connect/token -d grant_type=password -d client_id=keygate-cli -d username=alice@example.com -d password=dev-password | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+  curl -i -H "Authorization: Bearer \$TOKEN" $GATEWAY_URL/apis/entities/v2/workspaces
+
+EOF
+}
+
+cmd_up() {
+  mkdir -p "$LOGS" "$RUN"
+  load_config
+  command -v java >/dev/null || fail "java not found (Java 17 is needed)"
+  command -v mvn >/dev/null || fail "mvn not found (Maven 3.8+ is needed)"
+  command -v curl >/dev/null || fail "curl not found"
+  build
+  fetch_keycloak
+  install_extension
+  start_keycloak
+  if [[ "$AUTH_ENABLED" == true ]]; then grant_platform_admin; fi
+  start_gateway
+  print_usage_hint
+}
+
+stop_one() { # name pidfile
+  local name=$1 pidfile=$2 pid waited=0
+  if ! pid_alive "$pidfile"; then
+    say "$name is not running"; rm -f "$pidfile"; return
+  fi
+  pid=$(cat "$pidfile")
+  say "Stopping $name (pid $pid)"
+  kill "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do
+    if (( waited >= 60 )); then kill -9 "$pid" 2>/dev/null || true; break; fi
+    sleep 1; waited=$((waited + 1))
+  done
+  rm -f "$pidfile"
+}
+
+cmd_down() {
+  stop_one gateway "$RUN/gateway.pid"
+  stop_one Keycloak "$RUN/keycloak.pid"
+  say "Stopped. Data is kept in $STATE (delete that folder for a fresh start)."
+}
+
+cmd_status() {
+  load_config
+  local name pidfile url
+  for entry in "Keycloak|$RUN/keycloak.pid|http://127.0.0.1:$KC_MANAGEMENT_PORT/health/ready" "gateway|$RUN/gateway.pid|$GATEWAY_URL/readyz"; do
+    IFS='|' read -r name pidfile url <<<"$entry"
+    if pid_alive "$pidfile"; then
+      if http_ok "$url"; then echo "$name: running (pid $(cat "$pidfile")), ready at $url"
+      else echo "$name: running (pid $(cat "$pidfile")), NOT ready at $url"; fi
+    else
+      echo "$name: stopped"
+    fi
+  done
+  echo "authorization: $AUTH_ENABLED, PlatformAdmin email: $ADMIN_EMAIL, state: $STATE"
+}
+
+cmd_logs() {
+  local which=${1:-}
+  case "$which" in
+    keycloak|gateway) tail -n 100 -f "$LOGS/$which.log" ;;
+    "") tail -n 50 -f "$LOGS/keycloak.log" "$LOGS/gateway.log" ;;
+    *) fail "usage: ./setup.sh logs [keycloak|gateway]" ;;
+  esac
+}
+
+cmd_configure() {
+  mkdir -p "$STATE"
+  load_config
+  local auth="" email=""
+  while (( $# )); do
+    case "$1" in
+      --auth) auth=${2:-}; shift 2 ;;
+      --admin-email) email=${2:-}; shift 2 ;;
+      *) fail "unknown option $1 (use --auth on|off and --admin-email EMAIL)" ;;
+    esac
+  done
+  if [[ -z "$auth" ]]; then
+    [[ -t 0 ]] || fail "no terminal: pass --auth on|off (and --admin-email EMAIL)"
+    echo "Enable authentication/authorization?"
+    echo "  1. No - Allow all requests without authentication"
+    echo "  2. Yes - Require authentication for API access"
+    read -r -p "> " choice
+    case "$choice" in 1) auth=off ;; 2|"") auth=on ;; *) fail "answer 1 or 2" ;; esac
+  fi
+  case "$auth" in on|yes|true) AUTH_ENABLED=true ;; off|no|false) AUTH_ENABLED=false ;; *) fail "--auth takes on or off" ;; esac
+  if [[ "$AUTH_ENABLED" == true ]]; then
+    if [[ -z "$email" && -t 0 ]]; then
+      read -r -p "Admin email (grants PlatformAdmin role) [$ADMIN_EMAIL]: " email
+    fi
+    ADMIN_EMAIL=${email:-$ADMIN_EMAIL}
+    [[ "$ADMIN_EMAIL" == *@*.* ]] || fail "'$ADMIN_EMAIL' is not an email address"
+  fi
+  printf 'AUTH_ENABLED=%s\nADMIN_EMAIL=%s\n' "$AUTH_ENABLED" "$ADMIN_EMAIL" >"$CONFIG_ENV"
+  if [[ "$AUTH_ENABLED" == true ]]; then
+    say "Authorization enabled; PlatformAdmin: $ADMIN_EMAIL"
+  else
+    say "Authorization disabled: the gateway allows every request"
+  fi
+  say "Saved to $CONFIG_ENV. Run ./setup.sh down && ./setup.sh to apply."
+}
+
+case "${1:-up}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  logs) shift; cmd_logs "$@" ;;
+  test) cd "$ROOT" && exec "${TEST_COMMAND[@]}" ;;
+  configure) shift; cmd_configure "$@" ;;
+  -h|--help|help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) fail "unknown command '$1' (up, down, status, logs, test, configure)" ;;
+esac
