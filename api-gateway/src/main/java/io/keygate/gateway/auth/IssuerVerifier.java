@@ -79,10 +79,10 @@ final class IssuerVerifier {
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                settings.audiences(),
+                new java.util.HashSet<>(settings.audiences()),
                 new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
-                Set.of("iss", "exp", "aud"),
-                Set.of());
+                new java.util.HashSet<>(Set.of("iss", "exp", "aud")),
+                new java.util.HashSet<>());
         claims.setMaxClockSkew((int) settings.clockSkew().toSeconds());
         processor.setJWTClaimsSetVerifier(claims);
         return processor;
