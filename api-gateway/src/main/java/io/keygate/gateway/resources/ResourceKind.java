@@ -1,29 +1,29 @@
 package io.keygate.gateway.resources;
 
 import io.javalin.http.HandlerType;
-import java.util.Optional;
+import java.util.List;
 
 /**
  * The kinds of resources the gateway keeps per workspace, with their NeMo Platform paths. The
  * declaration order is the order used when a workspace deletion lists what is left.
  */
 public enum ResourceKind {
-    PROJECT("project", "projects", "/apis/entities/v2/workspaces/{workspace}/projects", HandlerType.PUT),
-    FILESET("dataset", "filesets", "/apis/files/v2/workspaces/{workspace}/filesets", HandlerType.PATCH),
-    MODEL("model", "models", "/apis/models/v2/workspaces/{workspace}/models", HandlerType.PATCH),
-    DEPLOYMENT("deployment", "deployments", "/apis/models/v2/workspaces/{workspace}/deployments", HandlerType.POST),
-    JOB("job", "jobs", "/apis/jobs/v2/workspaces/{workspace}/jobs", null);
+    PROJECT("project", "projects", "/apis/entities/v2/workspaces/{workspace}/projects", true),
+    FILESET("dataset", "filesets", "/apis/files/v2/workspaces/{workspace}/filesets", true),
+    MODEL("model", "models", "/apis/models/v2/workspaces/{workspace}/models", true),
+    DEPLOYMENT("deployment", "deployments", "/apis/models/v2/workspaces/{workspace}/deployments", true),
+    JOB("job", "jobs", "/apis/jobs/v2/workspaces/{workspace}/jobs", false);
 
     private final String label;
     private final String collection;
     private final String collectionPath;
-    private final HandlerType updateMethod;
+    private final boolean updatable;
 
-    ResourceKind(String label, String collection, String collectionPath, HandlerType updateMethod) {
+    ResourceKind(String label, String collection, String collectionPath, boolean updatable) {
         this.label = label;
         this.collection = collection;
         this.collectionPath = collectionPath;
-        this.updateMethod = updateMethod;
+        this.updatable = updatable;
     }
 
     /** Singular name used in messages; filesets are called "dataset" as in NeMo Platform's messages. */
@@ -46,9 +46,9 @@ public enum ResourceKind {
         return collectionPath + "/{name}";
     }
 
-    /** HTTP method NeMo Platform uses to update this kind on its item path; empty when it cannot be updated. */
-    public Optional<HandlerType> updateMethod() {
-        return Optional.ofNullable(updateMethod);
+    /** Methods that update one item (PUT and PATCH, both merging); empty when the kind cannot be updated. */
+    public List<HandlerType> updateMethods() {
+        return updatable ? List.of(HandlerType.PUT, HandlerType.PATCH) : List.of();
     }
 
     public static ResourceKind fromStoredName(String stored) {

@@ -37,7 +37,7 @@ public final class ResourceRoutes {
             table.add(HandlerType.GET, kind.collectionPath(), tag, "List " + kind.storedName(), 200, ctx -> list(ctx, kind));
             table.add(HandlerType.POST, kind.collectionPath(), tag, "Create a " + kind.label(), 201, ctx -> create(ctx, kind));
             table.add(HandlerType.GET, kind.itemPath(), tag, "Get a " + kind.label(), 200, ctx -> get(ctx, kind));
-            kind.updateMethod().ifPresent(method -> table.add(method,
+            kind.updateMethods().forEach(method -> table.add(method,
                     kind.itemPath(), tag, "Update a " + kind.label(), 200, ctx -> update(ctx, kind)));
             table.add(HandlerType.DELETE, kind.itemPath(), tag, "Delete a " + kind.label(), 200, ctx -> delete(ctx, kind));
         }

@@ -89,6 +89,28 @@ public final class WorkspaceCleaner implements AutoCloseable {
         }
     }
 
+    /** A hold on the cleanup worker; closing it lets queued cleanups run. */
+    public interface Pause extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Holds the worker: cleanups started meanwhile stay recorded in stage pending until the pause
+     * is closed (maintenance, and tests that observe the pending stage).
+     */
+    public Pause pause() throws InterruptedException {
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        worker.submit(() -> {
+            holding.countDown();
+            release.await();
+            return null;
+        });
+        holding.await();
+        return release::countDown;
+    }
+
     /** Waits up to {@code timeout} for the queued work to end (for orderly shutdown and tests). */
     public boolean awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
         try {

@@ -57,10 +57,11 @@ class ResourceApiTest {
 
             assertEquals(item, gateway.send("GET", base + "/item-1", null).json());
 
-            kind.updateMethod().ifPresent(method -> {
-                LocalGateway.Reply updated = gateway.send(method.name(), base + "/item-1", "{\"description\": \"second\"}");
+            kind.updateMethods().forEach(method -> {
+                LocalGateway.Reply updated = gateway.send(method.name(), base + "/item-1",
+                        "{\"description\": \"by " + method.name() + "\"}");
                 assertEquals(200, updated.status(), kind + ": " + updated.body());
-                assertEquals("second", updated.json().get("description").asText());
+                assertEquals("by " + method.name(), updated.json().get("description").asText());
                 assertEquals(1, updated.json().get("custom").get("k").asInt());
             });
 

@@ -1,0 +1,102 @@
+package io.keygate.it.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.keygate.gateway.ApiModule;
+import io.keygate.gateway.GatewayApp;
+import io.keygate.gateway.config.ConfigLoader;
+import io.keygate.gateway.config.GatewayConfig;
+import io.keygate.gateway.health.Metrics;
+import io.keygate.it.support.Http;
+import io.keygate.it.support.KeycloakServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real gateway ({@link GatewayApp} + {@link ApiModule}) started in-process on a free port of
+ * 127.0.0.1, trusting the harness's Keycloak as its only issuer, with its own H2 file.
+ */
+final class GatewayUnderTest implements AutoCloseable {
+
+    final KeycloakServer keycloak;
+    final ApiModule api;
+    final GatewayApp app;
+    final Http http = new Http();
+    private final Path dir;
+
+    GatewayUnderTest(KeycloakServer keycloak) {
+        this.keycloak = keycloak;
+        try {
+            this.dir = Files.createTempDirectory("keygate-gateway-it");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        GatewayConfig config = ConfigLoader.fromYaml(yaml(keycloak, dir), Map.of());
+        this.api = new ApiModule(ApiModule.settings(config), new Metrics());
+        this.app = new GatewayApp(config, List.of(api)).start("127.0.0.1", 0);
+    }
+
+    private static String yaml(KeycloakServer keycloak, Path dir) {
+        return String.join("\n",
+                "server:",
+                "  host: 127.0.0.1",
+                "  port: 0",
+                "keycloak:",
+                "  url: " + keycloak.baseUrl(),
+                "  realm: " + keycloak.realm(),
+                "  clientId: " + KeycloakServer.GATEWAY_CLIENT,
+                "  clientSecret: " + KeycloakServer.GATEWAY_SECRET,
+                "storage:",
+                "  jdbcUrl: jdbc:h2:file:" + dir.resolve("gateway").toString().replace('\\', '/'),
+                "audit:",
+                "  sink: none",
+                "issuers:",
+                "  - name: keygate",
+                "    issuer: " + keycloak.issuer(),
+                "    discovery: " + keycloak.issuer() + "/.well-known/openid-configuration",
+                "    audiences: [" + KeycloakServer.AUDIENCE + "]",
+                "");
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + app.port() + path;
+    }
+
+    Http.Response get(String path, String token) {
+        return http.get(url(path), token);
+    }
+
+    Http.Response post(String path, String token, Object body) {
+        return http.post(url(path), token, body);
+    }
+
+    Http.Response put(String path, String token, Object body) {
+        return http.put(url(path), token, body);
+    }
+
+    Http.Response delete(String path, String token) {
+        return http.delete(url(path), token);
+    }
+
+    Http.Response send(String method, String path, String token, Object body) {
+        return http.send(Http.request(url(path), token).header("Content-Type", "application/json")
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(Http.toJson(body))));
+    }
+
+    /** Names of the workspaces in a list page. */
+    static List<String> names(JsonNode page) {
+        List<String> names = new java.util.ArrayList<>();
+        page.get("data").forEach(item -> names.add(item.get("name").asText()));
+        return names;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        api.close();
+    }
+}
