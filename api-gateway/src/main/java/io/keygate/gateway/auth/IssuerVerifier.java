@@ -62,7 +62,7 @@ final class IssuerVerifier {
         try {
             return processor.process(jwt, null);
         } catch (KeySourceException e) {
-            LOG.warn("issuer {}: no usable signing key: {}", settings.name(), e.getMessage());
+            LOG.debug("issuer {}: no usable signing key: {}", settings.name(), e.toString());
             throw AuthFailure.invalidToken("no matching signing key");
         } catch (BadJWTException e) {
             throw AuthFailure.invalidToken(e.getMessage());
@@ -94,13 +94,57 @@ final class IssuerVerifier {
         JWKSetSource<SecurityContext> origin = settings.jwks() != null
                 ? new URLBasedJWKSetSource<>(toUrl(settings.jwks().toString()), retriever)
                 : new DiscoveredJWKSetSource(settings, retriever);
-        return JWKSourceBuilder.create(origin)
+        LastKnownKeys lastKnown = new LastKnownKeys(origin, settings.jwksOutageTolerance().toMillis());
+        return JWKSourceBuilder.create(lastKnown)
                 .cache(settings.jwksCacheTtl().toMillis(), settings.jwksTimeout().toMillis())
                 .refreshAheadCache(settings.jwksRefreshAhead().toMillis(), true)
                 .rateLimited(settings.jwksRateLimit().toMillis())
                 .outageTolerant(settings.jwksOutageTolerance().toMillis())
                 .retrying(false)
+                .failover(lastKnown)
                 .build();
+    }
+
+    /**
+     * Remembers the last key set fetched successfully and serves it when the cached chain fails
+     * (endpoint down, refresh rate-limited), for at most the outage-tolerance period after that
+     * fetch. nimbus's own outage tolerance sits below its rate limiter, so a rate-limited reload
+     * at cache expiry would otherwise fail while the IdP is down.
+     */
+    private static final class LastKnownKeys implements JWKSetSource<SecurityContext>, JWKSource<SecurityContext> {
+
+        private final JWKSetSource<SecurityContext> origin;
+        private final long toleranceMillis;
+        private volatile JWKSet last;
+        private volatile long fetchedAtMillis;
+
+        LastKnownKeys(JWKSetSource<SecurityContext> origin, long toleranceMillis) {
+            this.origin = origin;
+            this.toleranceMillis = toleranceMillis;
+        }
+
+        @Override
+        public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator evaluator, long now, SecurityContext context) throws KeySourceException {
+            JWKSet fetched = origin.getJWKSet(evaluator, now, context);
+            last = fetched;
+            fetchedAtMillis = System.currentTimeMillis();
+            return fetched;
+        }
+
+        @Override
+        public java.util.List<com.nimbusds.jose.jwk.JWK> get(com.nimbusds.jose.jwk.JWKSelector selector, SecurityContext context)
+                throws KeySourceException {
+            JWKSet known = last;
+            if (known == null || System.currentTimeMillis() - fetchedAtMillis > toleranceMillis) {
+                throw new KeySourceException("signing keys unavailable and no recent key set to fall back on");
+            }
+            return selector.select(known);
+        }
+
+        @Override
+        public void close() throws IOException {
+            origin.close();
+        }
     }
 
     private static URL toUrl(String url) {
