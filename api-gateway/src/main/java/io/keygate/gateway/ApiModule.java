@@ -3,7 +3,6 @@ package io.keygate.gateway;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.router.Endpoint;
 import io.keygate.gateway.auth.AccessFilter;
 import io.keygate.gateway.config.GatewayConfig;
 import io.keygate.gateway.health.Metrics;
@@ -149,8 +148,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
      * authentications, not decisions.
      */
     private void recordRequest(Context ctx) {
-        Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
-        String route = endpoint == null ? "unmatched" : endpoint.path;
+        String route = RouteTable.match(routes, ctx.method().name(), ctx.path()).orElse("unmatched");
         metrics.recordRequest(route, ctx.method().name(), ctx.statusCode());
         Long nanos = ctx.attribute(AccessFilter.DURATION_NANOS);
         if (nanos != null) {

@@ -70,7 +70,7 @@ public final class Metrics {
         out.append("# TYPE keygate_token_verification_seconds histogram\n");
         for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
             out.append("keygate_token_verification_seconds_bucket{le=\"")
-                    .append(java.math.BigDecimal.valueOf(LATENCY_BUCKETS[i]).toPlainString()).append("\"} ")
+                    .append(java.math.BigDecimal.valueOf(LATENCY_BUCKETS[i]).stripTrailingZeros().toPlainString()).append("\"} ")
                     .append(latencyBuckets[i].sum()).append('\n');
         }
         out.append("keygate_token_verification_seconds_bucket{le=\"+Inf\"} ").append(latencyCount.sum()).append('\n');

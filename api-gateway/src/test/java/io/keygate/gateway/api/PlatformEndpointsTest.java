@@ -91,6 +91,21 @@ class PlatformEndpointsTest {
     }
 
     @Test
+    void readinessFailsWhenKeycloakIsUnreachable() throws IOException {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        try (LocalGateway noKeycloak = new LocalGateway(new ApiSettings(StoreConfig.h2File(dir.resolve("d").toString()),
+                "http://127.0.0.1:" + closedPort + "/realms/keygate", null, null, InferenceConfig.none(), false))) {
+            LocalGateway.Reply ready = noKeycloak.send("GET", "/readyz", null);
+            assertEquals(503, ready.status());
+            assertEquals("down", ready.json().get("checks").get("keycloak").asText());
+            assertEquals("up", ready.json().get("checks").get("storage").asText());
+        }
+    }
+
+    @Test
     void metricsCountRequestsByRouteAndStatus() {
         gateway.send("GET", "/apis/entities/v2/workspaces/metrics-ws/projects/none", null);
         gateway.send("GET", "/apis/entities/v2/workspaces/metrics-ws/projects/none", null);

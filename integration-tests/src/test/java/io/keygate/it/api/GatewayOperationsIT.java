@@ -1,0 +1,80 @@
+package io.keygate.it.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.keygate.it.support.Http;
+import io.keygate.it.support.KeycloakServer;
+import io.keygate.it.support.RealKeycloak;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Readiness against the real Keycloak, metrics for real decisions, and the OpenAPI document, without a token. */
+@RealKeycloak
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatewayOperationsIT {
+
+    KeycloakServer keycloak;
+    GatewayUnderTest gateway;
+
+    @BeforeAll
+    void start() {
+        gateway = new GatewayUnderTest(keycloak);
+    }
+
+    @AfterAll
+    void stop() {
+        gateway.close();
+    }
+
+    @Test
+    void readyWhenKeycloakAndStorageAnswer() {
+        Http.Response ready = gateway.get("/readyz", null);
+        assertEquals(200, ready.status(), ready.toString());
+        assertEquals("up", ready.json().get("checks").get("keycloak").asText());
+        assertEquals("up", ready.json().get("checks").get("storage").asText());
+        assertEquals(200, gateway.get("/healthz", null).status());
+    }
+
+    @Test
+    void metricsCountAllowedAndDeniedDecisionsAndVerificationTime() {
+        String outsider = KeycloakServer.unique("outsider") + "@example.com";
+        keycloak.createUser(outsider);
+        String ws = KeycloakServer.unique("metrics");
+        String owner = keycloak.userToken("alice@example.com");
+        assertEquals(201, gateway.post("/apis/entities/v2/workspaces", owner, Map.of("name", ws)).status());
+        assertEquals(403, gateway.get("/apis/entities/v2/workspaces/" + ws + "/projects", keycloak.userToken(outsider)).status());
+        assertEquals(401, gateway.get("/apis/entities/v2/workspaces", null).status());
+        String text = gateway.get("/metrics", null).body();
+        System.out.println("[metrics]\n" + text);
+        assertTrue(text.contains("keygate_http_requests_total{route=\"/apis/entities/v2/workspaces\",method=\"POST\",status=\"201\"} 1"), text);
+        assertTrue(text.contains("route=\"/apis/entities/v2/workspaces/{workspace}/projects\",method=\"GET\",status=\"403\"} 1"), text);
+        assertTrue(count(text, "keygate_policy_decisions_total{decision=\"allowed\"}") >= 1, text);
+        assertTrue(count(text, "keygate_policy_decisions_total{decision=\"denied\"}") >= 1, text);
+        assertTrue(count(text, "keygate_token_verification_seconds_count") >= 3, text);
+    }
+
+    private static long count(String text, String series) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Long.parseLong(line.substring(series.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no series " + series);
+    }
+
+    @Test
+    void openApiDocumentIsPublicAndDescribesTheNemoRoutes() {
+        Http.Response response = gateway.get("/openapi.json", null);
+        assertEquals(200, response.status());
+        JsonNode paths = response.json().get("paths");
+        assertTrue(paths.get("/apis/entities/v2/workspaces").has("post"));
+        assertTrue(paths.get("/apis/entities/v2/workspaces/{workspace}/members/{principal_id}").has("put"));
+        assertTrue(paths.get("/apis/inference-gateway/v2/workspaces/{workspace}/openai/-/{path}").has("post"));
+        assertTrue(paths.get("/readyz").has("get"));
+    }
+}
