@@ -149,6 +149,22 @@ abstract class ResourceStoreContract {
     }
 
     @Test
+    void auditEntriesAreStoredAndReadNewestFirst() {
+        io.keygate.gateway.audit.JdbcAuditSink sink = new io.keygate.gateway.audit.JdbcAuditSink(database());
+        String marker = "/apis/entities/v2/workspaces/" + workspace();
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        sink.record(new io.keygate.gateway.audit.AuditEntry(now, "alice@example.com", "keygate", "POST", marker,
+                "ml-team", 201, "127.0.0.1", 12, "ok"));
+        sink.record(new io.keygate.gateway.audit.AuditEntry(now, null, null, "DELETE", marker, null, 401,
+                "127.0.0.1", 1, "unauthenticated"));
+        var recent = sink.recent(2);
+        assertEquals("DELETE", recent.get(0).method());
+        assertEquals("unauthenticated", recent.get(0).outcome());
+        assertEquals(new io.keygate.gateway.audit.AuditEntry(now, "alice@example.com", "keygate", "POST", marker,
+                "ml-team", 201, "127.0.0.1", 12, "ok"), recent.get(1));
+    }
+
+    @Test
     void failedTransactionLeavesNothingBehind() {
         String ws = workspace();
         assertThrows(IllegalStateException.class, () -> database().inTransaction(connection -> {
