@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.keygate.core.Role;
 import io.keygate.gateway.auth.Principal;
+import io.keygate.gateway.auth.UpstreamHeaders;
 import io.keygate.gateway.web.ApiException;
 import io.keygate.gateway.web.Caller;
 import io.keygate.gateway.web.RouteTable;
@@ -95,7 +96,8 @@ public final class InferenceProxy {
 
     private boolean isForwarded(String header) {
         String name = header.toLowerCase(Locale.ROOT);
-        if (NOT_FORWARDED.contains(name) || DEV_HEADERS.contains(name) || name.startsWith("x-keygate-")) {
+        if (UpstreamHeaders.isStripped(name) || NOT_FORWARDED.contains(name) || DEV_HEADERS.contains(name)
+                || name.startsWith("x-keygate-")) {
             return false;
         }
         return !name.equals("authorization") || config.forwardAuthorization();
