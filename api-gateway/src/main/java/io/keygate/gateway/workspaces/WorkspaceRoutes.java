@@ -33,6 +33,9 @@ public final class WorkspaceRoutes {
     static final String MEMBERS = WORKSPACES + "/{workspace}/members";
     static final String MEMBER = MEMBERS + "/{principal_id}";
 
+    /** Issuer name the dev-header resolver gives its principals (see {@code DevPrincipalResolver}). */
+    private static final String DEV_HEADER_ISSUER = "dev-header";
+
     private final ExtensionClient extension;
     private final ResourceRepository resources;
     private final CleanupRepository cleanups;
@@ -155,9 +158,14 @@ public final class WorkspaceRoutes {
         throw ApiException.unprocessable("cascade must be true or false");
     }
 
+    /**
+     * The caller's bearer token. In dev-header mode the "token" may be an email and the identity a
+     * header, neither of which Keycloak accepts, so the service account stands in (development only).
+     */
     private String token(Context ctx) {
         Optional<String> token = Caller.token(ctx);
-        if (token.isPresent()) {
+        boolean devIdentity = Caller.principal(ctx).map(p -> DEV_HEADER_ISSUER.equals(p.issuer())).orElse(false);
+        if (token.isPresent() && !devIdentity) {
             return token.get();
         }
         return callerlessFallback.map(Supplier::get)
