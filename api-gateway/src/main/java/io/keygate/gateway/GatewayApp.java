@@ -108,6 +108,7 @@ public final class GatewayApp {
 
     public void stop() {
         javalin.stop();
+        authorizer.close();
     }
 
     public Javalin javalin() {

@@ -46,11 +46,24 @@ final class IssuerVerifier {
     private static final int JWKS_SIZE_LIMIT = 256 * 1024;
 
     private final IssuerSettings settings;
+    private final JWKSource<SecurityContext> keys;
     private final DefaultJWTProcessor<SecurityContext> processor;
 
     IssuerVerifier(IssuerSettings settings) {
         this.settings = settings;
-        this.processor = processor(settings, keySource(settings));
+        this.keys = keySource(settings);
+        this.processor = processor(settings, keys);
+    }
+
+    /** Stops background key refreshes. */
+    void close() {
+        if (keys instanceof java.io.Closeable closeable) {
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                LOG.debug("closing key source of {}: {}", settings.name(), e.toString());
+            }
+        }
     }
 
     IssuerSettings settings() {
@@ -77,7 +90,7 @@ final class IssuerVerifier {
         Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
         settings.algorithms().forEach(name -> algorithms.add(JWSAlgorithm.parse(name)));
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
+        processor.setJWSKeySelector(new ConvertedKeySelector(algorithms, keys));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
                 new java.util.HashSet<>(settings.audiences()),
                 new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
@@ -103,6 +116,57 @@ final class IssuerVerifier {
                 .retrying(false)
                 .failover(lastKnown)
                 .build();
+    }
+
+    /**
+     * Selects verification keys exactly like nimbus's {@link JWSVerificationKeySelector} (algorithm
+     * allow-list, JWK matched by the header's kid, type and use, keys only from our source) but
+     * converts each JWK to a Java key once instead of on every token.
+     */
+    private static final class ConvertedKeySelector implements com.nimbusds.jose.proc.JWSKeySelector<SecurityContext> {
+
+        private record Converted(com.nimbusds.jose.jwk.JWK jwk, java.util.List<java.security.Key> keys) {
+        }
+
+        private final JWSVerificationKeySelector<SecurityContext> delegate;
+        private final JWKSource<SecurityContext> source;
+        private final java.util.Map<String, Converted> converted = new java.util.concurrent.ConcurrentHashMap<>();
+
+        ConvertedKeySelector(Set<JWSAlgorithm> algorithms, JWKSource<SecurityContext> source) {
+            this.delegate = new JWSVerificationKeySelector<>(algorithms, source);
+            this.source = source;
+        }
+
+        @Override
+        public java.util.List<? extends java.security.Key> selectJWSKeys(com.nimbusds.jose.JWSHeader header, SecurityContext context)
+                throws KeySourceException {
+            if (!delegate.isAllowed(header.getAlgorithm())) {
+                return java.util.List.of();
+            }
+            com.nimbusds.jose.jwk.JWKMatcher matcher = com.nimbusds.jose.jwk.JWKMatcher.forJWSHeader(header);
+            if (matcher == null) {
+                return java.util.List.of();
+            }
+            java.util.List<java.security.Key> out = new java.util.ArrayList<>(1);
+            for (com.nimbusds.jose.jwk.JWK jwk : source.get(new com.nimbusds.jose.jwk.JWKSelector(matcher), context)) {
+                out.addAll(javaKeys(jwk));
+            }
+            return out;
+        }
+
+        private java.util.List<java.security.Key> javaKeys(com.nimbusds.jose.jwk.JWK jwk) {
+            String id = jwk.getKeyID() == null ? "" : jwk.getKeyID();
+            Converted known = converted.get(id);
+            if (known != null && known.jwk() == jwk) {
+                return known.keys();
+            }
+            java.util.List<java.security.Key> keys = java.util.List.copyOf(com.nimbusds.jose.jwk.KeyConverter.toJavaKeys(java.util.List.of(jwk)));
+            if (converted.size() > 64) {
+                converted.clear();
+            }
+            converted.put(id, new Converted(jwk, keys));
+            return keys;
+        }
     }
 
     /**

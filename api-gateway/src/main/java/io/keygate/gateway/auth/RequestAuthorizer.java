@@ -46,6 +46,11 @@ public final class RequestAuthorizer {
         }
     }
 
+    /** Releases background resources (key refresh threads). */
+    public void close() {
+        tokens.close();
+    }
+
     public boolean isPublic(String path) {
         return publicPaths.contains(path);
     }

@@ -56,7 +56,7 @@ public final class TokenAuthenticator {
             throw AuthFailure.invalidToken("untrusted issuer");
         }
         JWTClaimsSet claims = verifier.verify(jwt);
-        Principal principal = mappers.get(issuer).map(claims.toJSONObject(), token);
+        Principal principal = mappers.get(issuer).map(claims.getClaims(), token);
         AuthenticatedCaller caller = AuthenticatedCaller.of(principal);
         Date exp = claims.getExpirationTime();
         cache.put(token, caller, exp.getTime(), now);
@@ -68,7 +68,7 @@ public final class TokenAuthenticator {
     }
 
     private static SignedJWT parse(String token) {
-        if (token.chars().filter(c -> c == '.').count() != 2) {
+        if (countDots(token) != 2) {
             throw AuthFailure.invalidToken("not a signed JWT");
         }
         try {
@@ -76,6 +76,21 @@ public final class TokenAuthenticator {
         } catch (ParseException | RuntimeException e) {
             throw AuthFailure.invalidToken("malformed token");
         }
+    }
+
+    static int countDots(String token) {
+        int dots = 0;
+        for (int i = 0; i < token.length(); i++) {
+            if (token.charAt(i) == '.') {
+                dots++;
+            }
+        }
+        return dots;
+    }
+
+    /** Stops background key refreshes of every issuer. */
+    public void close() {
+        verifiers.values().forEach(IssuerVerifier::close);
     }
 
     private static void checkHeader(JWSHeader header) {
