@@ -47,14 +47,14 @@ public record PageRequest(int page, int pageSize, String sort) {
     }
 
     /** Orders {@code items} with a comparator for the ascending order and cuts out this page. */
-    public <T> Map<String, Object> page(List<T> items, Comparator<T> ascending, Function<T, Object> toJson) {
+    public <T> Map<String, Object> page(List<T> items, Comparator<T> ascending, Function<? super T, ?> toJson) {
         List<T> sorted = new ArrayList<>(items);
         sorted.sort(descending() ? ascending.reversed() : ascending);
         return cut(sorted, toJson);
     }
 
     /** Cuts this page out of an already ordered list. */
-    public <T> Map<String, Object> cut(List<T> ordered, Function<T, Object> toJson) {
+    public <T> Map<String, Object> cut(List<T> ordered, Function<? super T, ?> toJson) {
         int total = ordered.size();
         long from = Math.min((long) (page - 1) * pageSize, total);
         int to = (int) Math.min(from + pageSize, total);
