@@ -128,7 +128,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
                 metrics, json).register(table);
         extension.ifPresentOrElse(client -> workspaceRoutes(client).register(table), () -> LOG.warn(
                 "no Keycloak realm configured: workspace and member endpoints are not served"));
-        new ResourceRoutes(resources, json).register(table);
+        new ResourceRoutes(resources, json, workspace -> cleanups.find(workspace).isPresent()).register(table);
         new InferenceProxy(settings.inference()).register(table);
         table.add(HandlerType.GET, OpenApiDocument.PATH, "health", "This OpenAPI document", 200,
                 ctx -> json.send(ctx, 200, OpenApiDocument.build(json.mapper(), routes)));

@@ -11,6 +11,7 @@ import io.keygate.gateway.web.Json;
 import io.keygate.gateway.web.PageRequest;
 import io.keygate.gateway.web.RouteTable;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * HTTP routes for projects, models, filesets (datasets), deployments and jobs, in NeMo Platform's
@@ -25,10 +26,16 @@ public final class ResourceRoutes {
 
     private final ResourceRepository repository;
     private final Json json;
+    private final Predicate<String> beingDeleted;
 
-    public ResourceRoutes(ResourceRepository repository, Json json) {
+    /**
+     * @param beingDeleted true for a workspace under asynchronous deletion: it is invisible, so its
+     *                     resources answer 404 even to a token minted before the deletion started
+     */
+    public ResourceRoutes(ResourceRepository repository, Json json, Predicate<String> beingDeleted) {
         this.repository = repository;
         this.json = json;
+        this.beingDeleted = beingDeleted;
     }
 
     public void register(RouteTable table) {
@@ -93,11 +100,14 @@ public final class ResourceRoutes {
         }));
     }
 
-    private static String workspace(Context ctx) {
+    private String workspace(Context ctx) {
         String workspace = ctx.pathParam("workspace");
         ResourceNames.violation(workspace).ifPresent(problem -> {
             throw ApiException.unprocessable("invalid workspace name: " + problem);
         });
+        if (beingDeleted.test(workspace)) {
+            throw ApiException.notFound("workspace '" + workspace + "' not found");
+        }
         return workspace;
     }
 

@@ -147,6 +147,7 @@ class WorkspaceWalkthroughIT {
         }
         expect(201, gateway.post("/apis/jobs/v2/workspaces/" + ws + "/jobs", token(alice), Map.of("name", "train")));
 
+        String aliceTokenFromBefore = token(alice);
         JsonNode accepted;
         Http.Response taken;
         try (var paused = gateway.api.cleaner().orElseThrow().pause()) {
@@ -161,6 +162,7 @@ class WorkspaceWalkthroughIT {
             System.out.println("[cascade] during cleanup: get " + get + "; create again " + taken);
             assertEquals(4, gateway.api.resources().countByKind(ws).values().stream().mapToLong(Long::longValue).sum(),
                     "nothing deleted while pending");
+            expect(404, gateway.post(WORKSPACES + "/" + ws + "/projects", aliceTokenFromBefore, Map.of("name", "late")));
         }
         assertTrue(gateway.api.cleaner().orElseThrow().awaitIdle(60, TimeUnit.SECONDS));
         String platformAdmin = keycloak.userToken("admin@example.com");
