@@ -45,7 +45,9 @@ class GatewayOperationsIT {
         String outsider = KeycloakServer.unique("outsider") + "@example.com";
         keycloak.createUser(outsider);
         String ws = KeycloakServer.unique("metrics");
-        String owner = keycloak.userToken("alice@example.com");
+        String ownerEmail = KeycloakServer.unique("owner") + "@example.com";
+        keycloak.createUser(ownerEmail);
+        String owner = keycloak.userToken(ownerEmail);
         assertEquals(201, gateway.post("/apis/entities/v2/workspaces", owner, Map.of("name", ws)).status());
         assertEquals(403, gateway.get("/apis/entities/v2/workspaces/" + ws + "/projects", keycloak.userToken(outsider)).status());
         assertEquals(401, gateway.get("/apis/entities/v2/workspaces", null).status());
