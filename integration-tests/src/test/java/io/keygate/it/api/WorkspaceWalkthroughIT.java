@@ -150,7 +150,8 @@ class WorkspaceWalkthroughIT {
         String aliceTokenFromBefore = token(alice);
         JsonNode accepted;
         Http.Response taken;
-        try (var paused = gateway.api.cleaner().orElseThrow().pause()) {
+        var paused = gateway.api.cleaner().orElseThrow().pause();
+        try {
             accepted = expect(202, gateway.delete(WORKSPACES + "/" + ws + "?cascade=true", token(owner))).json();
             System.out.println("[cascade] accepted: " + accepted);
             assertEquals("pending", accepted.get("deletion_stage").asText());
@@ -163,6 +164,8 @@ class WorkspaceWalkthroughIT {
             assertEquals(4, gateway.api.resources().countByKind(ws).values().stream().mapToLong(Long::longValue).sum(),
                     "nothing deleted while pending");
             expect(404, gateway.post(WORKSPACES + "/" + ws + "/projects", aliceTokenFromBefore, Map.of("name", "late")));
+        } finally {
+            paused.close();
         }
         assertTrue(gateway.api.cleaner().orElseThrow().awaitIdle(60, TimeUnit.SECONDS));
         String platformAdmin = keycloak.userToken("admin@example.com");
