@@ -13,18 +13,30 @@ import java.util.List;
  */
 public final class Main {
 
+    static final String DEFAULT_FILE = "config/gateway.yaml";
+
     private Main() {
+    }
+
+    /**
+     * The configuration from {@code file}; without an explicit file, from {@value #DEFAULT_FILE}
+     * when it exists, else from the environment alone.
+     */
+    static GatewayConfig config(String file) {
+        if (file != null) {
+            return ConfigLoader.load(Path.of(file), System.getenv());
+        }
+        Path fallback = Path.of(DEFAULT_FILE);
+        return Files.exists(fallback) ? ConfigLoader.load(fallback, System.getenv()) : ConfigLoader.fromYaml("", System.getenv());
     }
 
     public static void main(String[] args) {
         String file = System.getenv("KEYGATE_CONFIG");
         if (file == null || file.isBlank()) {
-            file = args.length > 0 ? args[0] : "config/gateway.yaml";
+            file = args.length > 0 ? args[0] : null;
         }
         try {
-            Path path = Path.of(file);
-            GatewayConfig config = Files.exists(path) ? ConfigLoader.load(path, System.getenv())
-                    : ConfigLoader.fromYaml("", System.getenv());
+            GatewayConfig config = config(file);
             GatewayApp app = new GatewayApp(config, List.of()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "keygate-shutdown"));
         } catch (ConfigException e) {

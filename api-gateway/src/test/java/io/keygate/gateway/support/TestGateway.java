@@ -51,17 +51,17 @@ public final class TestGateway implements AutoCloseable {
 
     /** YAML for one issuer entry trusting {@code issuer} with the given audience. */
     public static String issuerYaml(String name, TestIssuer issuer, String audience, String extra) {
-        return "  - name: " + name + "\n"
-                + "    issuer: " + issuer.issuer() + "\n"
-                + "    jwks: " + issuer.jwksUrl() + "\n"
-                + "    audiences: [" + audience + "]\n"
-                + "    algorithms: [RS256, ES256]\n"
-                + "    clockSkew: 5s\n"
-                + extra;
+        return "    - name: " + name + "\n"
+                + "      issuer: " + issuer.issuer() + "\n"
+                + "      jwks: " + issuer.jwksUrl() + "\n"
+                + "      audiences: [" + audience + "]\n"
+                + "      algorithms: [RS256, ES256]\n"
+                + "      clockSkew: 5s\n"
+                + extra.replaceAll("(?m)^(?=.)", "  ");
     }
 
     public static String config(String issuersYaml) {
-        return "issuers:\n" + issuersYaml;
+        return "auth:\n  issuers:\n" + issuersYaml;
     }
 
     public int port() {

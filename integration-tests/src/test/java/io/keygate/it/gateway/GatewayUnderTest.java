@@ -32,7 +32,8 @@ final class GatewayUnderTest implements AutoCloseable {
 
     /** YAML of one issuer entry. */
     static String issuer(String name, String issuerUrl, String jwksUrl, String audience, String extra) {
-        return "  - name: " + name + "\n    issuer: " + issuerUrl + "\n    jwks: " + jwksUrl + "\n    audiences: [" + audience + "]\n" + extra;
+        return "    - name: " + name + "\n      issuer: " + issuerUrl + "\n      jwks: " + jwksUrl + "\n      audiences: [" + audience + "]\n"
+                + extra.replaceAll("(?m)^(?=.)", "  ");
     }
 
     String url(String path) {
