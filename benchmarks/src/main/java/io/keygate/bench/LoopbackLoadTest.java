@@ -65,7 +65,12 @@ public final class LoopbackLoadTest {
     }
 
     private static void run(String base, String[] users, String[] fresh, int threads, int seconds, long maxRequests) throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(4)).build();
+        ExecutorService clientExecutor = Executors.newFixedThreadPool(4, runnable -> {
+            Thread thread = new Thread(runnable, "load-client");
+            thread.setDaemon(true);
+            return thread;
+        });
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(clientExecutor).build();
         AtomicLong sent = new AtomicLong();
         AtomicInteger freshIndex = new AtomicInteger();
         Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
@@ -112,6 +117,7 @@ public final class LoopbackLoadTest {
         pool.shutdown();
         pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
         double elapsed = (System.nanoTime() - start) / 1e9;
+        clientExecutor.shutdownNow();
         long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
         System.out.printf("requests: %,d in %.1f s = %,.0f requests/s%n", all.length, elapsed, all.length / elapsed);
         System.out.printf("latency ms: p50 %.2f, p90 %.2f, p99 %.2f, max %.2f%n", pct(all, 50), pct(all, 90), pct(all, 99),
