@@ -43,8 +43,8 @@ final class LocalIssuer implements AutoCloseable {
     }
 
     String configYaml(int tokenCacheEntries) {
-        return "audit:\n  sink: none\nauth:\n  tokenCacheMaxEntries: " + tokenCacheEntries + "\n  issuers:\n    - name: bench\n      issuer: "
-                + issuer() + "\n      jwks: " + issuer() + "/protocol/openid-connect/certs\n      audiences: [keygate-api]\n";
+        return "auth:\n  tokenCacheMaxEntries: " + tokenCacheEntries + "\naudit:\n  sink: none\nissuers:\n  - name: bench\n    issuer: "
+                + issuer() + "\n    jwks: " + issuer() + "/protocol/openid-connect/certs\n    audiences: [keygate-api]\n";
     }
 
     /** A token like Keycloak's for a user with a few workspaces, valid for an hour. */

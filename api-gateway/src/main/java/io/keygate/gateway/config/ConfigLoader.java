@@ -24,12 +24,9 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
 
-    /** Where the list of trusted issuers lives. */
-    public static final String ISSUERS = "auth.issuers";
-
     static final Set<String> CLAIM_MAPPING_KEYS = Set.of(
             "orgName", "orgDisplayName", "roles", "rolesAttribute", "orgAttribute", "orgDisplayAttribute", "isServiceAccount");
-    private static final Pattern ISSUER_ENV = Pattern.compile(Pattern.quote(EnvNames.PREFIX) + "AUTH_ISSUERS_(\\d{1,2})_.*");
+    private static final Pattern ISSUER_ENV = Pattern.compile(Pattern.quote(EnvNames.PREFIX) + "ISSUERS_(\\d{1,2})_.*");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private ConfigLoader() {
@@ -53,12 +50,11 @@ public final class ConfigLoader {
         Map<String, Object> file = parse(yaml, "configuration file");
         checkKnownKeys(file, defaults, issuerDefaults, "");
         Map<String, Object> merged = deepMerge(defaults, file);
-        Map<String, Object> auth = asMap(merged.get("auth"), "auth");
-        List<Object> issuers = issuerList(auth, env);
+        List<Object> issuers = issuerList(merged, env);
         for (int i = 0; i < issuers.size(); i++) {
-            issuers.set(i, deepMerge(issuerDefaults, asMap(issuers.get(i), ISSUERS + "." + i)));
+            issuers.set(i, deepMerge(issuerDefaults, asMap(issuers.get(i), "issuers." + i)));
         }
-        auth.put("issuers", issuers);
+        merged.put("issuers", issuers);
         applyEnv(merged, "", env);
         return GatewayConfig.from(new ConfigTree(merged));
     }
@@ -98,7 +94,7 @@ public final class ConfigLoader {
             Object expected = known.get(entry.getKey());
             if (expected instanceof Map<?, ?> sub && entry.getValue() != null) {
                 checkKnownKeys(asMap(entry.getValue(), key), asMap(sub, key), issuerKnown, key + ".");
-            } else if (key.equals(ISSUERS) && entry.getValue() != null) {
+            } else if (key.equals("issuers") && entry.getValue() != null) {
                 checkListEntries(entry.getValue(), key, issuerKnown);
             } else if (key.endsWith(".claimMappings") && entry.getValue() != null) {
                 checkClaimMappings(entry.getValue(), key);
@@ -128,8 +124,8 @@ public final class ConfigLoader {
         }
     }
 
-    private static List<Object> issuerList(Map<String, Object> auth, Map<String, String> env) {
-        Object value = auth.get("issuers");
+    private static List<Object> issuerList(Map<String, Object> merged, Map<String, String> env) {
+        Object value = merged.get("issuers");
         List<Object> issuers = new ArrayList<>(value instanceof List<?> l ? l : List.of());
         int needed = issuers.size();
         for (String name : env.keySet()) {

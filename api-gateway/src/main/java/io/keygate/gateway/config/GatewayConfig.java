@@ -82,7 +82,7 @@ public record GatewayConfig(
         }
         List<IssuerSettings> issuers = issuers(tree);
         if (auth.enabled() && issuers.isEmpty() && !auth.devPrincipalHeader()) {
-            throw ConfigTree.invalid(ConfigLoader.ISSUERS, "must list at least one issuer when auth.enabled is true");
+            throw ConfigTree.invalid("issuers", "must list at least one issuer when auth.enabled is true");
         }
         if (auth.devPrincipalHeader() && tree.string("keycloak.clientSecret").isEmpty()) {
             throw ConfigTree.invalid("keycloak.clientSecret", "is required when auth.devPrincipalHeader is true "
@@ -96,19 +96,18 @@ public record GatewayConfig(
         Set<String> names = new HashSet<>();
         Set<String> urls = new HashSet<>();
         boolean dynamicSeen = false;
-        for (int i = 0; i < tree.size(ConfigLoader.ISSUERS); i++) {
-            String key = ConfigLoader.ISSUERS + "." + i;
-            IssuerSettings issuer = issuer(tree, key);
+        for (int i = 0; i < tree.size("issuers"); i++) {
+            IssuerSettings issuer = issuer(tree, "issuers." + i);
             if (!names.add(issuer.name())) {
-                throw ConfigTree.invalid(key + ".name", "duplicates another issuer's name '" + issuer.name() + "'");
+                throw ConfigTree.invalid("issuers." + i + ".name", "duplicates another issuer's name '" + issuer.name() + "'");
             }
             if (!urls.add(issuer.issuer())) {
-                throw ConfigTree.invalid(key + ".issuer", "is configured twice: " + issuer.issuer());
+                throw ConfigTree.invalid("issuers." + i + ".issuer", "is configured twice: " + issuer.issuer());
             }
             for (ClaimMapping mapping : issuer.claimMappings()) {
                 if (mapping.dynamicOrg()) {
                     if (dynamicSeen) {
-                        throw ConfigTree.invalid(key + ".claimMappings", "only one dynamic-org mapping (orgAttribute) is allowed across all issuers");
+                        throw ConfigTree.invalid("issuers." + i + ".claimMappings", "only one dynamic-org mapping (orgAttribute) is allowed across all issuers");
                     }
                     dynamicSeen = true;
                 }

@@ -38,8 +38,8 @@ class IssuersAndKeysTest {
     @Test
     void discoveryResolvesTheJwksUri() {
         try (TestIssuer issuer = new TestIssuer("disco");
-             TestGateway gateway = new TestGateway("auth:\n  issuers:\n    - name: disco\n      issuer: " + issuer.issuer()
-                     + "\n      discovery: " + issuer.discoveryUrl() + "\n      audiences: [keygate-api]\n")) {
+             TestGateway gateway = new TestGateway("issuers:\n  - name: disco\n    issuer: " + issuer.issuer()
+                     + "\n    discovery: " + issuer.discoveryUrl() + "\n    audiences: [keygate-api]\n")) {
             assertEquals(200, gateway.get(PATH, issuer.token("a@example.com", VIEWER)).status());
         }
     }

@@ -55,17 +55,17 @@ public final class TestGateway implements AutoCloseable {
 
     /** YAML for one issuer entry trusting {@code issuer} with the given audience. */
     public static String issuerYaml(String name, TestIssuer issuer, String audience, String extra) {
-        return "    - name: " + name + "\n"
-                + "      issuer: " + issuer.issuer() + "\n"
-                + "      jwks: " + issuer.jwksUrl() + "\n"
-                + "      audiences: [" + audience + "]\n"
-                + "      algorithms: [RS256, ES256]\n"
-                + "      clockSkew: 5s\n"
-                + extra.replaceAll("(?m)^(?=.)", "  ");
+        return "  - name: " + name + "\n"
+                + "    issuer: " + issuer.issuer() + "\n"
+                + "    jwks: " + issuer.jwksUrl() + "\n"
+                + "    audiences: [" + audience + "]\n"
+                + "    algorithms: [RS256, ES256]\n"
+                + "    clockSkew: 5s\n"
+                + extra;
     }
 
     public static String config(String issuersYaml) {
-        return "auth:\n  issuers:\n" + issuersYaml;
+        return "issuers:\n" + issuersYaml;
     }
 
     public int port() {

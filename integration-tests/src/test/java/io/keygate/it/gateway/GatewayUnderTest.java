@@ -32,8 +32,7 @@ final class GatewayUnderTest implements AutoCloseable {
 
     /** YAML of one issuer entry. */
     static String issuer(String name, String issuerUrl, String jwksUrl, String audience, String extra) {
-        return "    - name: " + name + "\n      issuer: " + issuerUrl + "\n      jwks: " + jwksUrl + "\n      audiences: [" + audience + "]\n"
-                + extra.replaceAll("(?m)^(?=.)", "  ");
+        return "  - name: " + name + "\n    issuer: " + issuerUrl + "\n    jwks: " + jwksUrl + "\n    audiences: [" + audience + "]\n" + extra;
     }
 
     String url(String path) {
