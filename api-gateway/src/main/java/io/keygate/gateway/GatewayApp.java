@@ -70,6 +70,7 @@ public final class GatewayApp {
             cfg.startup.showJavalinBanner = false;
             cfg.routes.before(new AccessFilter(authorizer));
             cfg.routes.exception(AuthFailure.class, GatewayApp::answer);
+            cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
             cfg.routes.exception(Exception.class, GatewayApp::internalError);
             cfg.requestLogger.http(this::auditRequest);
             all.forEach(module -> module.register(cfg.routes));

@@ -1,6 +1,8 @@
 package io.keygate.gateway;
 
+import io.keygate.gateway.audit.AuditSink;
 import io.keygate.gateway.audit.JdbcAuditSink;
+import io.keygate.gateway.audit.LoggingAuditSink;
 import io.keygate.gateway.config.ConfigException;
 import io.keygate.gateway.config.ConfigLoader;
 import io.keygate.gateway.config.GatewayConfig;
@@ -15,23 +17,41 @@ import java.util.List;
  */
 public final class Main {
 
+    static final String DEFAULT_FILE = "config/gateway.yaml";
+
     private Main() {
+    }
+
+    /**
+     * The configuration from {@code file}; without an explicit file, from {@value #DEFAULT_FILE}
+     * when it exists, else from the environment alone.
+     */
+    static GatewayConfig config(String file) {
+        if (file != null) {
+            return ConfigLoader.load(Path.of(file), System.getenv());
+        }
+        Path fallback = Path.of(DEFAULT_FILE);
+        return Files.exists(fallback) ? ConfigLoader.load(fallback, System.getenv()) : ConfigLoader.fromYaml("", System.getenv());
+    }
+
+    /** The audit sink for {@code audit.sink}: {@code jdbc} writes to the API module's store. */
+    static AuditSink auditSink(GatewayConfig config, ApiModule api) {
+        return switch (config.auditSink()) {
+            case "none" -> entry -> { };
+            case "jdbc" -> new JdbcAuditSink(api.database());
+            default -> new LoggingAuditSink();
+        };
     }
 
     public static void main(String[] args) {
         String file = System.getenv("KEYGATE_CONFIG");
         if (file == null || file.isBlank()) {
-            file = args.length > 0 ? args[0] : "config/gateway.yaml";
+            file = args.length > 0 ? args[0] : null;
         }
         try {
-            Path path = Path.of(file);
-            GatewayConfig config = Files.exists(path) ? ConfigLoader.load(path, System.getenv())
-                    : ConfigLoader.fromYaml("", System.getenv());
+            GatewayConfig config = config(file);
             ApiModule api = new ApiModule(ApiModule.settings(config), new Metrics());
-            GatewayApp app = config.auditSink().equals("jdbc")
-                    ? new GatewayApp(config, new JdbcAuditSink(api.database()), List.of(api))
-                    : new GatewayApp(config, List.of(api));
-            app.start();
+            GatewayApp app = new GatewayApp(config, auditSink(config, api), List.of(api)).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 app.stop();
                 api.close();

@@ -30,7 +30,7 @@ public final class CpuTimeProbe {
             for (int i = 0; i < distinct; i++) {
                 headers[i] = "Bearer " + issuer.token(i);
             }
-            for (int round = 1; round <= 5; round++) {
+            for (int round = 1; round <= 8; round++) {
                 long c0 = cpu.getCurrentThreadCpuTime();
                 long w0 = System.nanoTime();
                 for (int i = 0; i < distinct * 2; i++) {

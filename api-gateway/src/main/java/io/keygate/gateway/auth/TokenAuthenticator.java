@@ -72,7 +72,7 @@ public final class TokenAuthenticator {
             throw AuthFailure.invalidToken("not a signed JWT");
         }
         try {
-            return SignedJWT.parse(token);
+            return ParsedToken.of(token);
         } catch (ParseException | RuntimeException e) {
             throw AuthFailure.invalidToken("malformed token");
         }

@@ -118,6 +118,11 @@ class HostileTokenTest {
         cases.add(Arguments.of("random bytes", Base64.getUrlEncoder().withoutPadding().encodeToString(random)));
         cases.add(Arguments.of("random bytes in three parts", Base64.getUrlEncoder().encodeToString(random).substring(0, 100)
                 + "." + Base64.getUrlEncoder().encodeToString(random).substring(100, 400) + ".abc"));
+        JWSHeader rs256 = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build();
+        String duplicateJson = claims.toString().replaceFirst("\\{", "{\"iss\":\"https://evil.example.com\",");
+        String duplicateInput = rs256.toBase64URL() + "." + b64(duplicateJson);
+        cases.add(Arguments.of("duplicate iss claim, validly signed", duplicateInput + "."
+                + new com.nimbusds.jose.crypto.RSASSASigner(issuer.signingKey()).sign(rs256, duplicateInput.getBytes(StandardCharsets.US_ASCII))));
         cases.add(Arguments.of("JSON header not an object", b64("[1,2]") + "." + payload + ".abc"));
         cases.add(Arguments.of("five-part JWE-like token", "a.b.c.d.e"));
         return cases.stream();

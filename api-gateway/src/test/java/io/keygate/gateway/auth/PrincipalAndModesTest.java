@@ -164,8 +164,18 @@ class PrincipalAndModesTest {
     }
 
     @Test
-    void healthIsPublic() {
+    void healthIsPublicAndUnknownRoutesAnswerJson404() {
         assertEquals(200, gateway.get("/healthz", null).status());
+        try (TestGateway open = new TestGateway("auth:\n  enabled: false\n", Map.of(), List.of(routes -> routes.get("/boom", ctx -> {
+            throw new IllegalStateException("bug");
+        })))) {
+            TestGateway.Response boom = open.get("/boom", null);
+            assertEquals(500, boom.status());
+            assertEquals("{\"detail\":\"internal error\"}", boom.body(), "no stack trace reaches the client");
+            TestGateway.Response missing = open.get("/healthz/nothing", null);
+            assertEquals(404, missing.status());
+            assertTrue(missing.body().startsWith("{\"detail\":"), missing.body());
+        }
     }
 
     @Test

@@ -118,6 +118,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theFileSetupShWritesLoads() {
+        GatewayConfig config = ConfigLoader.fromYaml("""
+                server:
+                  host: 127.0.0.1
+                  port: 8080
+                auth:
+                  enabled: true
+                  devPrincipalHeader: false
+                  platformAdminRole: platform-admin
+                keycloak:
+                  url: http://localhost:8180
+                  realm: keygate
+                  clientId: keygate-gateway
+                  clientSecret: keygate-gateway-dev-secret
+                storage:
+                  jdbcUrl: jdbc:h2:file:/tmp/keygate
+                audit:
+                  sink: jdbc
+                issuers:
+                  - name: keygate-dev
+                    issuer: http://localhost:8180/realms/keygate
+                    jwks: http://localhost:8180/realms/keygate/protocol/openid-connect/certs
+                    audiences: [keygate-api]
+                    algorithms: [RS256]
+                    clockSkew: 30s
+                """, Map.of());
+        assertEquals("keygate-dev", config.issuers().get(0).name());
+        assertEquals("jdbc", config.auditSink());
+        assertEquals("http://localhost:8180/realms/keygate/keygate", config.keycloak().keygateApi());
+        assertEquals("jdbc:h2:file:/tmp/keygate", config.tree().string("storage.jdbcUrl"));
+    }
+
+    @Test
     void builtInPolicyAndInvalidPolicyFile() {
         assertThrows(ConfigException.class, () -> io.keygate.gateway.policy.PolicyLoader.load("/nonexistent/policy.yaml"));
         assertTrue(io.keygate.gateway.policy.PolicyLoader.builtIn().model().rules().size() > 40);

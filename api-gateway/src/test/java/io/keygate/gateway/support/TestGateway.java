@@ -44,9 +44,13 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public TestGateway(String yaml, Map<String, String> env) {
+        this(yaml, env, List.of(ECHO));
+    }
+
+    public TestGateway(String yaml, Map<String, String> env, List<RouteModule> modules) {
         GatewayConfig config = ConfigLoader.fromYaml(yaml, env);
         AuditSink sink = audit::add;
-        app = new GatewayApp(config, sink, List.of(ECHO)).start("127.0.0.1", 0);
+        app = new GatewayApp(config, sink, modules).start("127.0.0.1", 0);
     }
 
     /** YAML for one issuer entry trusting {@code issuer} with the given audience. */
