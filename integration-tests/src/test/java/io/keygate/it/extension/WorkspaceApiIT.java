@@ -98,6 +98,9 @@ class WorkspaceApiIT {
         api.createWorkspace(ownerToken, workspace + "-a");
         api.createWorkspace(ownerToken, workspace + "-b");
         api.createWorkspace(ownerToken, workspace + "-c");
+        JsonNode membersByGrant = api.get("/workspaces/" + workspace + "-a/members?sort=-created_at", ownerToken).json();
+        assertEquals("-created_at", membersByGrant.get("sort").asText());
+        assertEquals(422, api.get("/workspaces/" + workspace + "-a/members?page_size=5000", ownerToken).status());
 
         JsonNode first = api.get("/workspaces?page=1&page_size=2&sort=created_at", ownerToken).json();
         JsonNode second = api.get("/workspaces?page=2&page_size=2&sort=created_at", ownerToken).json();
@@ -227,6 +230,27 @@ class WorkspaceApiIT {
         assertEquals(List.of("Editor"), roles(resolved));
         assertEquals(owner, resolved.get("granted_by").asText());
         assertEquals("Editor", KeygateApi.claims(keycloak.userToken(email)).path("workspaces").path(workspace).asText());
+    }
+
+    @Test
+    void pendingGrantResolvesAtLoginWhenAnExistingUserTakesTheEmail() {
+        api.createWorkspace(ownerToken, workspace);
+        String existing = api.newUser("renamed");
+        String email = KeycloakServer.unique("later") + "@example.com";
+        api.addMember(ownerToken, workspace, email, "Viewer");
+        String admin = keycloak.adminToken();
+        String userId = api.userId(admin, existing);
+        KeygateApi.expect(204, api.http.put(keycloak.adminApi() + "/users/" + userId, admin, Map.of(
+                "email", email, "emailVerified", true, "firstName", "Test", "lastName", "User")));
+        assertTrue(member(workspace, email).path("pending").asBoolean(), "an email change alone resolves nothing");
+
+        // The realm uses the email as username, so the user now signs in with the new email.
+        JsonNode claims = KeygateApi.claims(keycloak.userToken(email));
+        JsonNode resolved = member(workspace, email);
+        System.out.println("[pending] after LOGIN of the user who now has the email -> " + resolved);
+        assertFalse(resolved.has("pending"), resolved.toString());
+        assertEquals(userId, claims.path("sub").asText());
+        assertEquals("Viewer", KeygateApi.claims(keycloak.userToken(email)).path("workspaces").path(workspace).asText());
     }
 
     @Test

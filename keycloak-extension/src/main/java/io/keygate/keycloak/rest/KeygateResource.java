@@ -104,7 +104,7 @@ public final class KeygateResource {
     @Path("workspaces/{name}/members")
     public Response listMembers(@PathParam("name") String name, @QueryParam("page") String page,
                                 @QueryParam("page_size") String pageSize, @QueryParam("sort") String sort) {
-        return read(api -> api.listMembers(name, PageRequest.parse(page, pageSize, sort, "principal")));
+        return read(api -> api.listMembers(name, PageRequest.parse(page, pageSize, sort, WorkspaceApi.MEMBER_ORDER)));
     }
 
     @POST

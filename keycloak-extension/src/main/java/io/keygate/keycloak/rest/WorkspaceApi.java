@@ -39,6 +39,12 @@ import org.keycloak.models.UserModel;
  */
 final class WorkspaceApi {
 
+    /** Default member order: the wildcard first, then principals alphabetically. */
+    static final String MEMBER_ORDER = "principal";
+
+    /** Workspace-group attribute holding when and by whom the wildcard binding was set. */
+    private static final String ATTR_WILDCARD_GRANT = "keygate.wildcard_grant";
+
     private final RealmModel realm;
     private final Caller caller;
     private final WorkspaceGroups groups;
@@ -134,6 +140,7 @@ final class WorkspaceApi {
 
     // ---- members
 
+    /** Members of a workspace; {@code sort} by created_at/updated_at orders by granted_at. */
     Map<String, Object> listMembers(String name, PageRequest page) {
         GroupModel group = visibleWorkspace(name);
         List<Member> members = new ArrayList<>();
@@ -142,7 +149,11 @@ final class WorkspaceApi {
         named.addAll(pending.list(group));
         named.sort(Comparator.comparing(Member::principal));
         members.addAll(named);
-        return page.cut(members, Member::toJson);
+        if (page.sort().equals(MEMBER_ORDER)) {
+            return page.cut(members, Member::toJson);
+        }
+        return page.page(members, Comparator.comparing((Member member) -> member.grant().grantedAt())
+                .thenComparing(Member::principal), Member::toJson);
     }
 
     Map<String, Object> addMember(String name, JsonNode body) {
@@ -345,8 +356,6 @@ final class WorkspaceApi {
     }
 
     // ---- wildcard and pending
-
-    private static final String ATTR_WILDCARD_GRANT = "keygate.wildcard_grant";
 
     private static Optional<Role> wildcardRole(GroupModel group) {
         return Role.parse(group.getFirstAttribute(WorkspaceLayout.ATTR_WILDCARD_ROLE));
