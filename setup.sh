@@ -145,20 +145,15 @@ grant_platform_admin() { # makes the configured admin email a PlatformAdmin (cre
 write_gateway_config() {
   mkdir -p "$STATE/gateway"
   cat >"$GATEWAY_CONFIG" <<EOF
-# Written by setup.sh from $CONFIG_ENV; edit that (./setup.sh configure), not this file.
+# Written by setup.sh from $CONFIG_ENV (./setup.sh configure); edits here are overwritten on up.
+# Every key and its default: api-gateway/src/main/resources/keygate/gateway-defaults.yaml
 server:
+  host: 127.0.0.1
   port: $GATEWAY_PORT
 auth:
   enabled: $AUTH_ENABLED
   devPrincipalHeader: false
   platformAdminRole: platform-admin
-  issuers:
-    - name: keygate-dev
-      issuer: $KC_URL/realms/$REALM
-      jwks: $KC_URL/realms/$REALM/protocol/openid-connect/certs
-      audiences: [keygate-api]
-      algorithms: [RS256]
-      clockSkew: 30s
 keycloak:
   url: $KC_URL
   realm: $REALM
@@ -166,6 +161,15 @@ keycloak:
   clientSecret: keygate-gateway-dev-secret
 storage:
   jdbcUrl: jdbc:h2:file:$STATE/gateway/keygate
+audit:
+  sink: jdbc
+issuers:
+  - name: keygate-dev
+    issuer: $KC_URL/realms/$REALM
+    jwks: $KC_URL/realms/$REALM/protocol/openid-connect/certs
+    audiences: [keygate-api]
+    algorithms: [RS256]
+    clockSkew: 30s
 EOF
 }
 
