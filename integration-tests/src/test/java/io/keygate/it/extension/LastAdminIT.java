@@ -38,7 +38,7 @@ class LastAdminIT {
         pool = Executors.newFixedThreadPool(ADMINS);
         List<Future<String>> users = new ArrayList<>();
         for (int i = 0; i < ADMINS; i++) {
-            users.add(pool.submit(() -> api.newUser("admin" )));
+            users.add(pool.submit(() -> api.newUser("admin")));
         }
         for (Future<String> user : users) {
             admins.add(user.get());
@@ -57,9 +57,7 @@ class LastAdminIT {
             String workspace = KeycloakServer.unique("last-admin");
             String ownerToken = keycloak.userToken(admins.get(0));
             api.createWorkspace(ownerToken, workspace);
-            for (String admin : admins.subList(1, ADMINS)) {
-                api.addMember(ownerToken, workspace, admin, "Admin");
-            }
+            addAdmins(ownerToken, workspace);
             assertEquals(ADMINS, adminsOf(workspace, platformAdmin).size());
 
             List<Integer> statuses = removeOrDemoteAllAtOnce(workspace, platformAdmin);
@@ -95,6 +93,16 @@ class LastAdminIT {
         api.addMember(keycloak.userToken(owner), workspace, second, "Admin");
         KeygateApi.expect(204, api.adminLeave(adminToken, ownerId, adminGroup));
         assertEquals(List.of(second), adminsOf(workspace, keycloak.userToken("admin@example.com")));
+    }
+
+    private void addAdmins(String ownerToken, String workspace) throws Exception {
+        List<Future<?>> added = new ArrayList<>();
+        for (String admin : admins.subList(1, ADMINS)) {
+            added.add(pool.submit(() -> api.addMember(ownerToken, workspace, admin, "Admin")));
+        }
+        for (Future<?> future : added) {
+            future.get();
+        }
     }
 
     private List<Integer> removeOrDemoteAllAtOnce(String workspace, String token) throws Exception {

@@ -54,7 +54,7 @@ public final class KeygateResource {
     @Path("workspaces")
     public Response listWorkspaces(@QueryParam("page") String page, @QueryParam("page_size") String pageSize,
                                    @QueryParam("sort") String sort) {
-        return read(api -> api.list(PageRequest.parse(page, pageSize, sort, PageRequest.DEFAULT_SORT)));
+        return read(api -> api.workspaces().list(PageRequest.parse(page, pageSize, sort, PageRequest.DEFAULT_SORT)));
     }
 
     @POST
@@ -63,14 +63,14 @@ public final class KeygateResource {
         return handle(201, auth -> {
             var request = bodies.object(body);
             String name = Bodies.requiredString(request, "name");
-            return write(auth, name, api -> api.create(request));
+            return write(auth, name, api -> api.workspaces().create(request));
         });
     }
 
     @GET
     @Path("workspaces/{name}")
     public Response getWorkspace(@PathParam("name") String name) {
-        return read(api -> api.get(name));
+        return read(api -> api.workspaces().get(name));
     }
 
     @PUT
@@ -78,7 +78,7 @@ public final class KeygateResource {
     public Response updateWorkspace(@PathParam("name") String name, String body) {
         return handle(200, auth -> {
             var request = bodies.object(body);
-            return write(auth, name, api -> api.update(name, request));
+            return write(auth, name, api -> api.workspaces().update(name, request));
         });
     }
 
@@ -86,7 +86,7 @@ public final class KeygateResource {
     @Path("workspaces/{name}")
     public Response deleteWorkspace(@PathParam("name") String name) {
         return handle(204, auth -> write(auth, name, api -> {
-            api.delete(name);
+            api.workspaces().delete(name);
             return null;
         }));
     }
@@ -96,7 +96,7 @@ public final class KeygateResource {
     public Response setDeletionStage(@PathParam("name") String name, String body) {
         return handle(200, auth -> {
             var request = bodies.object(body);
-            return write(auth, name, api -> api.setDeletionStage(name, request));
+            return write(auth, name, api -> api.workspaces().setDeletionStage(name, request));
         });
     }
 
@@ -104,7 +104,7 @@ public final class KeygateResource {
     @Path("workspaces/{name}/members")
     public Response listMembers(@PathParam("name") String name, @QueryParam("page") String page,
                                 @QueryParam("page_size") String pageSize, @QueryParam("sort") String sort) {
-        return read(api -> api.listMembers(name, PageRequest.parse(page, pageSize, sort, "principal")));
+        return read(api -> api.members().listMembers(name, PageRequest.parse(page, pageSize, sort, MemberApi.MEMBER_ORDER)));
     }
 
     @POST
@@ -112,7 +112,7 @@ public final class KeygateResource {
     public Response addMember(@PathParam("name") String name, String body) {
         return handle(201, auth -> {
             var request = bodies.object(body);
-            return write(auth, name, api -> api.addMember(name, request));
+            return write(auth, name, api -> api.members().addMember(name, request));
         });
     }
 
@@ -121,7 +121,7 @@ public final class KeygateResource {
     public Response replaceMember(@PathParam("name") String name, @PathParam("principal") String principal, String body) {
         return handle(200, auth -> {
             var request = bodies.object(body);
-            return write(auth, name, api -> api.replaceMember(name, principal, request));
+            return write(auth, name, api -> api.members().replaceMember(name, principal, request));
         });
     }
 
@@ -129,7 +129,7 @@ public final class KeygateResource {
     @Path("workspaces/{name}/members/{principal}")
     public Response removeMember(@PathParam("name") String name, @PathParam("principal") String principal) {
         return handle(204, auth -> write(auth, name, api -> {
-            api.removeMember(name, principal);
+            api.members().removeMember(name, principal);
             return null;
         }));
     }
@@ -137,22 +137,22 @@ public final class KeygateResource {
     @GET
     @Path("me/workspaces")
     public Response myWorkspaces() {
-        return read(WorkspaceApi::myWorkspaces);
+        return read(api -> api.workspaces().myWorkspaces());
     }
 
     @GET
     @Path("principals/{principal}/workspaces")
     public Response principalWorkspaces(@PathParam("principal") String principal) {
-        return read(api -> api.principalWorkspaces(principal));
+        return read(api -> api.workspaces().principalWorkspaces(principal));
     }
 
     // ---- plumbing
 
-    private Response read(Function<WorkspaceApi, Map<String, Object>> work) {
+    private Response read(Function<Apis, Map<String, Object>> work) {
         return handle(200, auth -> work.apply(api(session, session.getContext().getRealm(), auth)));
     }
 
-    private Map<String, Object> write(AuthResult auth, String workspace, Function<WorkspaceApi, Map<String, Object>> work) {
+    private Map<String, Object> write(AuthResult auth, String workspace, Function<Apis, Map<String, Object>> work) {
         RealmModel realm = session.getContext().getRealm();
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         return locks.withLock(realm.getId(), workspace, () -> KeycloakModelUtils.runJobInTransactionWithResult(
@@ -160,7 +160,7 @@ public final class KeygateResource {
                 "keygate workspace change"));
     }
 
-    private WorkspaceApi api(KeycloakSession target, RealmModel realm, AuthResult auth) {
+    private Apis api(KeycloakSession target, RealmModel realm, AuthResult auth) {
         UserModel user = target.users().getUserById(realm, auth.user().getId());
         if (user == null || !user.isEnabled()) {
             throw new ApiException(401, "The token's user no longer exists or is disabled");
@@ -168,7 +168,7 @@ public final class KeygateResource {
         Caller caller = Caller.of(user, new RoleResolver(target, realm));
         AdminEvents events = new AdminEvents(target, realm,
                 new AdminAuth(realm, auth.token(), user, auth.client()), session.getContext().getConnection());
-        return new WorkspaceApi(target, realm, caller, events);
+        return new Apis(new WorkspaceApi(target, realm, caller, events), new MemberApi(target, realm, caller, events));
     }
 
     private Response handle(int status, Function<AuthResult, Map<String, Object>> work) {
@@ -218,5 +218,9 @@ public final class KeygateResource {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + session.getContext().getRealm().getName() + "\"");
         }
         return response.build();
+    }
+
+    /** The two APIs bound to one session and caller. */
+    private record Apis(WorkspaceApi workspaces, MemberApi members) {
     }
 }

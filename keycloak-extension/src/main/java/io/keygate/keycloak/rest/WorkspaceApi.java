@@ -6,23 +6,19 @@ import io.keygate.core.Role;
 import io.keygate.core.WorkspaceLayout;
 import io.keygate.keycloak.membership.EffectiveRoles;
 import io.keygate.keycloak.membership.Grant;
-import io.keygate.keycloak.membership.Member;
 import io.keygate.keycloak.membership.Memberships;
 import io.keygate.keycloak.membership.Principals;
 import io.keygate.keycloak.membership.RoleResolver;
-import io.keygate.keycloak.pending.PendingGrants;
 import io.keygate.keycloak.workspace.DeletionStage;
 import io.keygate.keycloak.workspace.Workspace;
 import io.keygate.keycloak.workspace.WorkspaceGroups;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.GroupModel;
@@ -31,11 +27,10 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 /**
- * The keygate workspace API over one Keycloak session. Every decision uses the caller's live
- * membership and realm roles. Security contract: reads need any role in the workspace (or
- * PlatformAdmin); changes need Admin (or PlatformAdmin); {@code system} is changed only by a
- * PlatformAdmin; built-ins cannot be deleted; the last Admin cannot be removed or demoted.
- * Mutating methods expect to run inside the workspace's lock, in a transaction of their own.
+ * The keygate workspace API over one Keycloak session: workspaces and role maps. Every decision
+ * uses the caller's live membership and realm roles (see {@link WorkspaceAccess}); built-ins
+ * cannot be deleted. Mutating methods expect to run inside the workspace's lock, in a
+ * transaction of their own.
  */
 final class WorkspaceApi {
 
@@ -44,8 +39,8 @@ final class WorkspaceApi {
     private final WorkspaceGroups groups;
     private final RoleResolver resolver;
     private final Memberships memberships;
-    private final PendingGrants pending;
     private final Principals principals;
+    private final WorkspaceAccess access;
     private final AdminEvents events;
 
     WorkspaceApi(KeycloakSession session, RealmModel realm, Caller caller, AdminEvents events) {
@@ -54,12 +49,10 @@ final class WorkspaceApi {
         this.groups = new WorkspaceGroups(session, realm);
         this.resolver = new RoleResolver(session, realm);
         this.memberships = new Memberships(session, realm);
-        this.pending = new PendingGrants(session, realm);
         this.principals = new Principals(session, realm);
+        this.access = new WorkspaceAccess(groups, resolver, caller);
         this.events = events;
     }
-
-    // ---- workspaces
 
     Map<String, Object> list(PageRequest page) {
         Map<String, Role> visible = caller.platformAdmin() ? Map.of() : resolver.effectiveRoles(caller.user());
@@ -92,13 +85,13 @@ final class WorkspaceApi {
     }
 
     Map<String, Object> get(String name) {
-        GroupModel group = visibleWorkspace(name);
+        GroupModel group = access.visibleWorkspace(name);
         Workspace workspace = Workspace.of(group);
         return workspace.toJson(workspace.inDeletion());
     }
 
     Map<String, Object> update(String name, JsonNode body) {
-        GroupModel group = adminWorkspace(name, false);
+        GroupModel group = access.adminWorkspace(name, false);
         Optional<String> newName = Bodies.optionalString(body, "name");
         if (newName.isPresent() && !newName.get().equals(name)) {
             throw ApiException.unprocessable("A workspace cannot be renamed");
@@ -111,8 +104,8 @@ final class WorkspaceApi {
     }
 
     void delete(String name) {
-        GroupModel group = adminWorkspace(name, true);
-        refuseBuiltIn(name, "deleted");
+        GroupModel group = access.adminWorkspace(name, true);
+        WorkspaceAccess.refuseBuiltIn(name, "deleted");
         Map<String, Object> json = Workspace.of(group).toJson(true);
         String id = group.getId();
         groups.remove(group);
@@ -123,117 +116,14 @@ final class WorkspaceApi {
         String value = Bodies.requiredString(body, "stage");
         DeletionStage stage = DeletionStage.parse(value).orElseThrow(() ->
                 ApiException.unprocessable("'stage' must be one of pending, deleting, failed; got '" + value + "'"));
-        GroupModel group = adminWorkspace(name, true);
-        refuseBuiltIn(name, "deleted");
+        GroupModel group = access.adminWorkspace(name, true);
+        WorkspaceAccess.refuseBuiltIn(name, "deleted");
         group.setSingleAttribute(WorkspaceLayout.ATTR_DELETION_STAGE, stage.wireName());
         Workspace.touch(group, caller.principal(), Instant.now());
         Map<String, Object> json = Workspace.of(group).toJson(true);
         events.emit(OperationType.UPDATE, ResourceType.GROUP, "groups/" + group.getId(), json);
         return json;
     }
-
-    // ---- members
-
-    Map<String, Object> listMembers(String name, PageRequest page) {
-        GroupModel group = visibleWorkspace(name);
-        List<Member> members = new ArrayList<>();
-        wildcardMember(group).ifPresent(members::add);
-        List<Member> named = new ArrayList<>(memberships.members(group).values());
-        named.addAll(pending.list(group));
-        named.sort(Comparator.comparing(Member::principal));
-        members.addAll(named);
-        return page.cut(members, Member::toJson);
-    }
-
-    Map<String, Object> addMember(String name, JsonNode body) {
-        String principal = Bodies.requiredString(body, "principal").trim();
-        Set<Role> roles = Bodies.roles(body);
-        GroupModel group = adminWorkspace(name, false);
-        Grant grant = new Grant(Instant.now(), caller.principal());
-        if (WorkspaceLayout.WILDCARD_PRINCIPAL.equals(principal)) {
-            Role current = wildcardRole(group).orElse(null);
-            return setWildcard(group, Role.highest(current, wildcardRoleFrom(roles)), grant, OperationType.CREATE);
-        }
-        Optional<UserModel> user = principals.find(principal);
-        if (user.isEmpty()) {
-            Set<Role> merged = new TreeSet<>(roles);
-            pending.find(group, principal).ifPresent(existing -> merged.addAll(existing.roles()));
-            return putPending(group, requireEmail(principal), merged, grant, OperationType.CREATE);
-        }
-        Set<Role> added = memberships.grant(user.get(), group, roles, grant);
-        Member member = memberOf(group, user.get());
-        for (Role role : added) {
-            emitMembership(OperationType.CREATE, user.get(), group, role, member);
-        }
-        return member.toJson();
-    }
-
-    Map<String, Object> replaceMember(String name, String principal, JsonNode body) {
-        Set<Role> roles = Bodies.roles(body);
-        GroupModel group = adminWorkspace(name, false);
-        Grant grant = new Grant(Instant.now(), caller.principal());
-        if (WorkspaceLayout.WILDCARD_PRINCIPAL.equals(principal)) {
-            if (wildcardRole(group).isEmpty()) {
-                throw notMember(principal, name);
-            }
-            return setWildcard(group, wildcardRoleFrom(roles), grant, OperationType.UPDATE);
-        }
-        Optional<UserModel> user = principals.find(principal);
-        if (user.isEmpty()) {
-            if (pending.find(group, principal).isEmpty()) {
-                throw unknownPrincipalOrNotMember(principal, name);
-            }
-            return putPending(group, principal, roles, grant, OperationType.UPDATE);
-        }
-        Set<Role> current = resolver.explicitRolesIn(user.get(), group);
-        if (current.isEmpty()) {
-            throw notMember(principal, name);
-        }
-        Set<Role> dropped = Memberships.dropped(current, roles);
-        if (dropped.contains(Role.Admin) && memberships.isLastAdmin(user.get(), group)) {
-            throw lastAdmin(name);
-        }
-        Set<Role> added = memberships.grant(user.get(), group, roles, grant);
-        memberships.revoke(user.get(), group, dropped);
-        Member member = memberOf(group, user.get());
-        for (Role role : added) {
-            emitMembership(OperationType.CREATE, user.get(), group, role, member);
-        }
-        for (Role role : dropped) {
-            emitMembership(OperationType.DELETE, user.get(), group, role, member);
-        }
-        return member.toJson();
-    }
-
-    void removeMember(String name, String principal) {
-        GroupModel group = adminWorkspace(name, false);
-        if (WorkspaceLayout.WILDCARD_PRINCIPAL.equals(principal)) {
-            removeWildcard(group);
-            return;
-        }
-        Optional<UserModel> user = principals.find(principal);
-        if (user.isEmpty()) {
-            if (!pending.remove(group, principal)) {
-                throw unknownPrincipalOrNotMember(principal, name);
-            }
-            events.emit(OperationType.DELETE, ResourceType.GROUP, "groups/" + group.getId(),
-                    Map.of("principal", principal, "pending", true));
-            return;
-        }
-        Set<Role> current = resolver.explicitRolesIn(user.get(), group);
-        if (current.isEmpty()) {
-            throw notMember(principal, name);
-        }
-        if (current.contains(Role.Admin) && memberships.isLastAdmin(user.get(), group)) {
-            throw lastAdmin(name);
-        }
-        Member before = memberOf(group, user.get());
-        for (Role role : memberships.revoke(user.get(), group, current)) {
-            emitMembership(OperationType.DELETE, user.get(), group, role, before);
-        }
-    }
-
-    // ---- role maps
 
     Map<String, Object> myWorkspaces() {
         return roleMap(resolver.effectiveRoles(caller.user()));
@@ -251,157 +141,9 @@ final class WorkspaceApi {
         return roleMap(resolver.effectiveRoles(user));
     }
 
-    // ---- helpers
-
     private static Map<String, Object> roleMap(Map<String, Role> roles) {
         Map<String, String> workspaces = new LinkedHashMap<>();
         roles.forEach((workspace, role) -> workspaces.put(workspace, role.name()));
         return Map.of("workspaces", workspaces);
-    }
-
-    /** The workspace if the caller may read it: 404 when missing (or in deletion), 403 when invisible. */
-    private GroupModel visibleWorkspace(String name) {
-        GroupModel group = existing(name, false);
-        if (!caller.platformAdmin() && resolver.effectiveRoleIn(caller.user(), group).isEmpty()) {
-            throw ApiException.forbidden("You do not have access to workspace '" + name + "'");
-        }
-        return group;
-    }
-
-    /** The workspace if the caller may change it (Admin or PlatformAdmin; {@code system}: PlatformAdmin only). */
-    private GroupModel adminWorkspace(String name, boolean includeInDeletion) {
-        GroupModel group = existing(name, includeInDeletion);
-        if (caller.platformAdmin()) {
-            return group;
-        }
-        Optional<Role> role = resolver.effectiveRoleIn(caller.user(), group);
-        if (role.isEmpty()) {
-            throw ApiException.forbidden("You do not have access to workspace '" + name + "'");
-        }
-        if (WorkspaceLayout.SYSTEM_WORKSPACE.equals(name)) {
-            throw ApiException.forbidden("Only a PlatformAdmin may change the system workspace");
-        }
-        if (!role.get().includes(Role.Admin)) {
-            throw ApiException.forbidden("This requires the Admin role in workspace '" + name + "'; you have " + role.get());
-        }
-        return group;
-    }
-
-    private GroupModel existing(String name, boolean includeInDeletion) {
-        GroupModel group = groups.find(name).orElseThrow(() -> workspaceNotFound(name));
-        boolean hidden = !includeInDeletion && !caller.platformAdmin()
-                && group.getFirstAttribute(WorkspaceLayout.ATTR_DELETION_STAGE) != null;
-        if (hidden) {
-            throw workspaceNotFound(name);
-        }
-        return group;
-    }
-
-    private static ApiException workspaceNotFound(String name) {
-        return ApiException.notFound("Workspace '" + name + "' not found");
-    }
-
-    private static void refuseBuiltIn(String name, String action) {
-        if (WorkspaceLayout.DEFAULT_WORKSPACE.equals(name) || WorkspaceLayout.SYSTEM_WORKSPACE.equals(name)) {
-            throw ApiException.conflict("The built-in workspace '" + name + "' cannot be " + action);
-        }
-    }
-
-    private static ApiException lastAdmin(String workspace) {
-        return ApiException.conflict("Cannot remove or demote the last Admin of workspace '" + workspace
-                + "': add another Admin first");
-    }
-
-    private static ApiException notMember(String principal, String workspace) {
-        return ApiException.notFound("'" + principal + "' is not a member of workspace '" + workspace + "'");
-    }
-
-    private ApiException unknownPrincipalOrNotMember(String principal, String workspace) {
-        if (Principals.isEmail(principal)) {
-            return notMember(principal, workspace);
-        }
-        return ApiException.notFound("No user or service account named '" + principal + "' exists in realm '" + realm.getName() + "'");
-    }
-
-    private String requireEmail(String principal) {
-        if (!Principals.isEmail(principal)) {
-            throw ApiException.notFound("No user or service account named '" + principal + "' exists in realm '"
-                    + realm.getName() + "'; a principal is an email address, a username or '*'");
-        }
-        return principal;
-    }
-
-    private Member memberOf(GroupModel group, UserModel user) {
-        Member member = memberships.members(group).get(user.getId());
-        return member != null ? member : new Member(Principals.nameOf(user), new TreeSet<>(), new Grant(Instant.now(), caller.principal()), false);
-    }
-
-    private void emitMembership(OperationType operation, UserModel user, GroupModel workspace, Role role, Member member) {
-        String roleGroupId = groups.findRoleGroup(workspace, role).map(GroupModel::getId).orElse(workspace.getId());
-        Map<String, Object> representation = new LinkedHashMap<>(member.toJson());
-        representation.put("workspace", workspace.getName());
-        representation.put("role", role.name());
-        events.emit(operation, ResourceType.GROUP_MEMBERSHIP, "users/" + user.getId() + "/groups/" + roleGroupId, representation);
-    }
-
-    // ---- wildcard and pending
-
-    private static final String ATTR_WILDCARD_GRANT = "keygate.wildcard_grant";
-
-    private static Optional<Role> wildcardRole(GroupModel group) {
-        return Role.parse(group.getFirstAttribute(WorkspaceLayout.ATTR_WILDCARD_ROLE));
-    }
-
-    private static Role wildcardRoleFrom(Set<Role> roles) {
-        Role highest = Role.highest(roles).orElseThrow();
-        if (!WorkspaceLayout.isAllowedWildcardRole(highest)) {
-            throw ApiException.unprocessable("The wildcard principal '*' may be granted Viewer or Editor only, not " + highest);
-        }
-        return highest;
-    }
-
-    private Optional<Member> wildcardMember(GroupModel group) {
-        return wildcardRole(group).map(role -> {
-            Grant grant = Grant.decode(group.getFirstAttribute(ATTR_WILDCARD_GRANT))
-                    .orElseGet(() -> new Grant(Workspace.of(group).createdAt(), Workspace.of(group).createdBy()));
-            return new Member(WorkspaceLayout.WILDCARD_PRINCIPAL, new TreeSet<>(List.of(role)), grant, false);
-        });
-    }
-
-    private Map<String, Object> setWildcard(GroupModel group, Role role, Grant grant, OperationType operation) {
-        refuseBuiltInWildcard(group.getName());
-        if (!role.name().equals(group.getFirstAttribute(WorkspaceLayout.ATTR_WILDCARD_ROLE))) {
-            group.setSingleAttribute(WorkspaceLayout.ATTR_WILDCARD_ROLE, role.name());
-            group.setSingleAttribute(ATTR_WILDCARD_GRANT, grant.encode());
-            Workspace.touch(group, caller.principal(), grant.grantedAt());
-        }
-        Map<String, Object> json = wildcardMember(group).orElseThrow().toJson();
-        events.emit(operation, ResourceType.GROUP, "groups/" + group.getId(), json);
-        return json;
-    }
-
-    private void removeWildcard(GroupModel group) {
-        refuseBuiltInWildcard(group.getName());
-        Optional<Member> before = wildcardMember(group);
-        if (before.isEmpty()) {
-            throw notMember(WorkspaceLayout.WILDCARD_PRINCIPAL, group.getName());
-        }
-        group.removeAttribute(WorkspaceLayout.ATTR_WILDCARD_ROLE);
-        group.removeAttribute(ATTR_WILDCARD_GRANT);
-        Workspace.touch(group, caller.principal(), Instant.now());
-        events.emit(OperationType.DELETE, ResourceType.GROUP, "groups/" + group.getId(), before.get().toJson());
-    }
-
-    private static void refuseBuiltInWildcard(String name) {
-        if (RoleResolver.builtInFloor(name).isPresent()) {
-            throw ApiException.conflict("The wildcard binding of the built-in workspace '" + name + "' cannot be changed");
-        }
-    }
-
-    private Map<String, Object> putPending(GroupModel group, String email, Set<Role> roles, Grant grant, OperationType operation) {
-        pending.put(group, email, roles, grant);
-        Map<String, Object> json = pending.find(group, email).orElseThrow().toJson();
-        events.emit(operation, ResourceType.GROUP, "groups/" + group.getId(), json);
-        return json;
     }
 }

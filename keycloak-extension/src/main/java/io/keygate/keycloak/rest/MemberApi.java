@@ -1,0 +1,266 @@
+package io.keygate.keycloak.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.keygate.core.Role;
+import io.keygate.core.WorkspaceLayout;
+import io.keygate.keycloak.membership.Grant;
+import io.keygate.keycloak.membership.Member;
+import io.keygate.keycloak.membership.Memberships;
+import io.keygate.keycloak.membership.Principals;
+import io.keygate.keycloak.membership.RoleResolver;
+import io.keygate.keycloak.pending.PendingGrants;
+import io.keygate.keycloak.workspace.Workspace;
+import io.keygate.keycloak.workspace.WorkspaceGroups;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.GroupModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * The members API over one Keycloak session: explicit bindings, the wildcard {@code *} and
+ * pending grants. Reads need any role in the workspace; changes need Admin or PlatformAdmin
+ * ({@link WorkspaceAccess}); the last Admin cannot be removed or demoted (409); the wildcard may
+ * be Viewer or Editor only and is fixed on built-ins. Mutating methods expect to run inside the
+ * workspace's lock, in a transaction of their own.
+ */
+final class MemberApi {
+
+    /** Default member order: the wildcard first, then principals alphabetically. */
+    static final String MEMBER_ORDER = "principal";
+
+    /** Workspace-group attribute holding when and by whom the wildcard binding was set. */
+    private static final String ATTR_WILDCARD_GRANT = "keygate.wildcard_grant";
+
+    private final RealmModel realm;
+    private final Caller caller;
+    private final WorkspaceGroups groups;
+    private final RoleResolver resolver;
+    private final Memberships memberships;
+    private final PendingGrants pending;
+    private final Principals principals;
+    private final WorkspaceAccess access;
+    private final AdminEvents events;
+
+    MemberApi(KeycloakSession session, RealmModel realm, Caller caller, AdminEvents events) {
+        this.realm = realm;
+        this.caller = caller;
+        this.groups = new WorkspaceGroups(session, realm);
+        this.resolver = new RoleResolver(session, realm);
+        this.memberships = new Memberships(session, realm);
+        this.pending = new PendingGrants(session, realm);
+        this.principals = new Principals(session, realm);
+        this.access = new WorkspaceAccess(groups, resolver, caller);
+        this.events = events;
+    }
+
+    /** Members of a workspace; {@code sort} by created_at/updated_at orders by granted_at. */
+    Map<String, Object> listMembers(String name, PageRequest page) {
+        GroupModel group = access.visibleWorkspace(name);
+        List<Member> members = new ArrayList<>();
+        wildcardMember(group).ifPresent(members::add);
+        List<Member> named = new ArrayList<>(memberships.members(group).values());
+        named.addAll(pending.list(group));
+        named.sort(Comparator.comparing(Member::principal));
+        members.addAll(named);
+        if (page.sort().equals(MEMBER_ORDER)) {
+            return page.cut(members, Member::toJson);
+        }
+        return page.page(members, Comparator.comparing((Member member) -> member.grant().grantedAt())
+                .thenComparing(Member::principal), Member::toJson);
+    }
+
+    Map<String, Object> addMember(String name, JsonNode body) {
+        String principal = Bodies.requiredString(body, "principal").trim();
+        Set<Role> roles = Bodies.roles(body);
+        GroupModel group = access.adminWorkspace(name, false);
+        Grant grant = new Grant(Instant.now(), caller.principal());
+        if (WorkspaceLayout.WILDCARD_PRINCIPAL.equals(principal)) {
+            Role current = wildcardRole(group).orElse(null);
+            return setWildcard(group, Role.highest(current, wildcardRoleFrom(roles)), grant, OperationType.CREATE);
+        }
+        Optional<UserModel> user = principals.find(principal);
+        if (user.isEmpty()) {
+            Set<Role> merged = new TreeSet<>(roles);
+            pending.find(group, principal).ifPresent(existing -> merged.addAll(existing.roles()));
+            return putPending(group, requireEmail(principal), merged, grant, OperationType.CREATE);
+        }
+        Set<Role> added = memberships.grant(user.get(), group, roles, grant);
+        Member member = memberOf(group, user.get());
+        for (Role role : added) {
+            emitMembership(OperationType.CREATE, user.get(), group, role, member);
+        }
+        return member.toJson();
+    }
+
+    Map<String, Object> replaceMember(String name, String principal, JsonNode body) {
+        Set<Role> roles = Bodies.roles(body);
+        GroupModel group = access.adminWorkspace(name, false);
+        Grant grant = new Grant(Instant.now(), caller.principal());
+        if (WorkspaceLayout.WILDCARD_PRINCIPAL.equals(principal)) {
+            if (wildcardRole(group).isEmpty()) {
+                throw notMember(principal, name);
+            }
+            return setWildcard(group, wildcardRoleFrom(roles), grant, OperationType.UPDATE);
+        }
+        Optional<UserModel> user = principals.find(principal);
+        if (user.isEmpty()) {
+            if (pending.find(group, principal).isEmpty()) {
+                throw unknownPrincipalOrNotMember(principal, name);
+            }
+            return putPending(group, principal, roles, grant, OperationType.UPDATE);
+        }
+        Set<Role> current = resolver.explicitRolesIn(user.get(), group);
+        if (current.isEmpty()) {
+            throw notMember(principal, name);
+        }
+        Set<Role> dropped = Memberships.dropped(current, roles);
+        if (dropped.contains(Role.Admin) && memberships.isLastAdmin(user.get(), group)) {
+            throw lastAdmin(name);
+        }
+        Set<Role> added = memberships.grant(user.get(), group, roles, grant);
+        memberships.revoke(user.get(), group, dropped);
+        Member member = memberOf(group, user.get());
+        for (Role role : added) {
+            emitMembership(OperationType.CREATE, user.get(), group, role, member);
+        }
+        for (Role role : dropped) {
+            emitMembership(OperationType.DELETE, user.get(), group, role, member);
+        }
+        return member.toJson();
+    }
+
+    void removeMember(String name, String principal) {
+        GroupModel group = access.adminWorkspace(name, false);
+        if (WorkspaceLayout.WILDCARD_PRINCIPAL.equals(principal)) {
+            removeWildcard(group);
+            return;
+        }
+        Optional<UserModel> user = principals.find(principal);
+        if (user.isEmpty()) {
+            if (!pending.remove(group, principal)) {
+                throw unknownPrincipalOrNotMember(principal, name);
+            }
+            events.emit(OperationType.DELETE, ResourceType.GROUP, "groups/" + group.getId(),
+                    Map.of("principal", principal, "pending", true));
+            return;
+        }
+        Set<Role> current = resolver.explicitRolesIn(user.get(), group);
+        if (current.isEmpty()) {
+            throw notMember(principal, name);
+        }
+        if (current.contains(Role.Admin) && memberships.isLastAdmin(user.get(), group)) {
+            throw lastAdmin(name);
+        }
+        Member before = memberOf(group, user.get());
+        for (Role role : memberships.revoke(user.get(), group, current)) {
+            emitMembership(OperationType.DELETE, user.get(), group, role, before);
+        }
+    }
+
+    private static ApiException lastAdmin(String workspace) {
+        return ApiException.conflict("Cannot remove or demote the last Admin of workspace '" + workspace
+                + "': add another Admin first");
+    }
+
+    private static ApiException notMember(String principal, String workspace) {
+        return ApiException.notFound("'" + principal + "' is not a member of workspace '" + workspace + "'");
+    }
+
+    private ApiException unknownPrincipalOrNotMember(String principal, String workspace) {
+        if (Principals.isEmail(principal)) {
+            return notMember(principal, workspace);
+        }
+        return ApiException.notFound("No user or service account named '" + principal + "' exists in realm '" + realm.getName() + "'");
+    }
+
+    private String requireEmail(String principal) {
+        if (!Principals.isEmail(principal)) {
+            throw ApiException.notFound("No user or service account named '" + principal + "' exists in realm '"
+                    + realm.getName() + "'; a principal is an email address, a username or '*'");
+        }
+        return principal;
+    }
+
+    private Member memberOf(GroupModel group, UserModel user) {
+        Member member = memberships.members(group).get(user.getId());
+        return member != null ? member : new Member(Principals.nameOf(user), new TreeSet<>(), new Grant(Instant.now(), caller.principal()), false);
+    }
+
+    private void emitMembership(OperationType operation, UserModel user, GroupModel workspace, Role role, Member member) {
+        String roleGroupId = groups.findRoleGroup(workspace, role).map(GroupModel::getId).orElse(workspace.getId());
+        Map<String, Object> representation = new LinkedHashMap<>(member.toJson());
+        representation.put("workspace", workspace.getName());
+        representation.put("role", role.name());
+        events.emit(operation, ResourceType.GROUP_MEMBERSHIP, "users/" + user.getId() + "/groups/" + roleGroupId, representation);
+    }
+
+    // ---- wildcard and pending
+
+    private static Optional<Role> wildcardRole(GroupModel group) {
+        return Role.parse(group.getFirstAttribute(WorkspaceLayout.ATTR_WILDCARD_ROLE));
+    }
+
+    private static Role wildcardRoleFrom(Set<Role> roles) {
+        Role highest = Role.highest(roles).orElseThrow();
+        if (!WorkspaceLayout.isAllowedWildcardRole(highest)) {
+            throw ApiException.unprocessable("The wildcard principal '*' may be granted Viewer or Editor only, not " + highest);
+        }
+        return highest;
+    }
+
+    private Optional<Member> wildcardMember(GroupModel group) {
+        return wildcardRole(group).map(role -> {
+            Grant grant = Grant.decode(group.getFirstAttribute(ATTR_WILDCARD_GRANT))
+                    .orElseGet(() -> new Grant(Workspace.of(group).createdAt(), Workspace.of(group).createdBy()));
+            return new Member(WorkspaceLayout.WILDCARD_PRINCIPAL, new TreeSet<>(List.of(role)), grant, false);
+        });
+    }
+
+    private Map<String, Object> setWildcard(GroupModel group, Role role, Grant grant, OperationType operation) {
+        refuseBuiltInWildcard(group.getName());
+        if (!role.name().equals(group.getFirstAttribute(WorkspaceLayout.ATTR_WILDCARD_ROLE))) {
+            group.setSingleAttribute(WorkspaceLayout.ATTR_WILDCARD_ROLE, role.name());
+            group.setSingleAttribute(ATTR_WILDCARD_GRANT, grant.encode());
+            Workspace.touch(group, caller.principal(), grant.grantedAt());
+        }
+        Map<String, Object> json = wildcardMember(group).orElseThrow().toJson();
+        events.emit(operation, ResourceType.GROUP, "groups/" + group.getId(), json);
+        return json;
+    }
+
+    private void removeWildcard(GroupModel group) {
+        refuseBuiltInWildcard(group.getName());
+        Optional<Member> before = wildcardMember(group);
+        if (before.isEmpty()) {
+            throw notMember(WorkspaceLayout.WILDCARD_PRINCIPAL, group.getName());
+        }
+        group.removeAttribute(WorkspaceLayout.ATTR_WILDCARD_ROLE);
+        group.removeAttribute(ATTR_WILDCARD_GRANT);
+        Workspace.touch(group, caller.principal(), Instant.now());
+        events.emit(OperationType.DELETE, ResourceType.GROUP, "groups/" + group.getId(), before.get().toJson());
+    }
+
+    private static void refuseBuiltInWildcard(String name) {
+        if (RoleResolver.builtInFloor(name).isPresent()) {
+            throw ApiException.conflict("The wildcard binding of the built-in workspace '" + name + "' cannot be changed");
+        }
+    }
+
+    private Map<String, Object> putPending(GroupModel group, String email, Set<Role> roles, Grant grant, OperationType operation) {
+        pending.put(group, email, roles, grant);
+        Map<String, Object> json = pending.find(group, email).orElseThrow().toJson();
+        events.emit(operation, ResourceType.GROUP, "groups/" + group.getId(), json);
+        return json;
+    }
+}
