@@ -84,7 +84,7 @@ public class DevPrincipalResolver {
             }
             JsonNode body = JSON.readTree(response.body());
             Map<String, Object> workspaces = new LinkedHashMap<>();
-            body.path("workspaces").fields().forEachRemaining(e -> workspaces.put(e.getKey(), e.getValue().asText()));
+            body.path("workspaces").properties().forEach(e -> workspaces.put(e.getKey(), e.getValue().asText()));
             boolean platformAdmin = body.path("platform_admin").asBoolean(false);
             String email = principal.contains("@") ? principal : null;
             return new Principal(principal, email, principal, PrincipalMapper.parseRoles(workspaces), Map.of(), Set.of(),

@@ -29,8 +29,8 @@ public final class TestGateway implements AutoCloseable {
         for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE)) {
             routes.addHttpHandler(method, "/*", ctx -> {
                 Principal principal = ctx.attribute(GatewayApp.PRINCIPAL);
-                ctx.json(Map.of("principal", principal == null ? "" : principal.id(),
-                        "workspace", String.valueOf((Object) ctx.attribute(GatewayApp.WORKSPACE))));
+                String workspace = ctx.attribute(GatewayApp.WORKSPACE);
+                ctx.json(Map.of("principal", principal == null ? "" : principal.id(), "workspace", String.valueOf(workspace)));
             });
         }
     };
