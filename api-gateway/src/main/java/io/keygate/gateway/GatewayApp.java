@@ -11,6 +11,7 @@ import io.keygate.gateway.audit.LoggingAuditSink;
 import io.keygate.gateway.auth.AccessFilter;
 import io.keygate.gateway.auth.AuthFailure;
 import io.keygate.gateway.auth.DevPrincipalResolver;
+import io.keygate.gateway.auth.FreshWorkspaceRoles;
 import io.keygate.gateway.auth.OverageResolver;
 import io.keygate.gateway.auth.Principal;
 import io.keygate.gateway.auth.RequestAuthorizer;
@@ -82,15 +83,17 @@ public final class GatewayApp {
     public static RequestAuthorizer authorizer(GatewayConfig config) {
         GatewayConfig.Auth auth = config.auth();
         PolicyEngine policy = PolicyLoader.load(config.policyFile());
+        OverageResolver claimSource = new OverageResolver(Duration.ofSeconds(5));
         TokenAuthenticator tokens = new TokenAuthenticator(config.issuers(), auth.platformAdminRole(), auth.maxTokenBytes(),
-                auth.tokenCacheMaxEntries(), new OverageResolver(Duration.ofSeconds(5)));
+                auth.tokenCacheMaxEntries(), claimSource);
         DevPrincipalResolver dev = null;
         if (auth.devPrincipalHeader()) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
             dev = new DevPrincipalResolver(config.keycloak(), new ServiceTokenClient(config.keycloak(), http), http,
                     auth.devPrincipalCacheSeconds());
         }
-        return new RequestAuthorizer(auth.enabled(), tokens, dev, policy, auth.publicPaths());
+        return new RequestAuthorizer(auth.enabled(), tokens, dev, policy, auth.publicPaths(),
+                FreshWorkspaceRoles.forConfiguredRealm(config, claimSource));
     }
 
     public GatewayApp start() {

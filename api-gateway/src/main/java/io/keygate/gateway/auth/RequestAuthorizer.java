@@ -25,17 +25,20 @@ public final class RequestAuthorizer {
     private final DevPrincipalResolver devPrincipals;
     private final PolicyEngine policy;
     private final Set<String> publicPaths;
+    private final FreshWorkspaceRoles freshRoles;
 
     /**
      * @param devPrincipals null unless {@code auth.devPrincipalHeader} is true
+     * @param freshRoles    null, or the live lookup asked when a token lacks the role a request needs
      */
     public RequestAuthorizer(boolean enabled, TokenAuthenticator tokens, DevPrincipalResolver devPrincipals, PolicyEngine policy,
-                             Set<String> publicPaths) {
+                             Set<String> publicPaths, FreshWorkspaceRoles freshRoles) {
         this.enabled = enabled;
         this.tokens = tokens;
         this.devPrincipals = devPrincipals;
         this.policy = policy;
         this.publicPaths = Set.copyOf(publicPaths);
+        this.freshRoles = freshRoles;
     }
 
     /** Outcome of a request that may proceed. {@code principal} is null on public paths. */
@@ -71,6 +74,13 @@ public final class RequestAuthorizer {
         String token = bearer(authorization);
         AuthenticatedCaller caller = identify(token, devPrincipal);
         Decision decision = policy.decide(caller.caller(), method, path);
+        if (decision.outcome() == Decision.Outcome.MISSING_ROLE && decision.workspace() != null && freshRoles != null) {
+            AuthenticatedCaller current = freshRoles.refresh(caller, token);
+            if (current != null) {
+                caller = current;
+                decision = policy.decide(caller.caller(), method, path);
+            }
+        }
         if (!decision.allowed()) {
             throw denial(decision);
         }

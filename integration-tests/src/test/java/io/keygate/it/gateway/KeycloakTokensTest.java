@@ -65,12 +65,12 @@ class KeycloakTokensTest {
     }
 
     private static String keygateIssuer(KeycloakServer keycloak, String extra) {
-        return GatewayUnderTest.issuer("keygate", keycloak.issuer(), certs(keycloak.issuer()), KeycloakServer.AUDIENCE, extra);
+        return EchoGateway.issuer("keygate", keycloak.issuer(), certs(keycloak.issuer()), KeycloakServer.AUDIENCE, extra);
     }
 
     @Test
     void realTokensAreAcceptedAndRolesComeFromClaims(KeycloakServer keycloak) {
-        try (GatewayUnderTest gateway = new GatewayUnderTest("issuers:\n" + keygateIssuer(keycloak, ""))) {
+        try (EchoGateway gateway = new EchoGateway("issuers:\n" + keygateIssuer(keycloak, ""))) {
             Http.Response alice = gateway.get(LIST, keycloak.userToken("alice@example.com"));
             assertEquals(200, alice.status(), alice.toString());
             assertEquals("alice@example.com", alice.json().get("principal").asText());
@@ -89,7 +89,7 @@ class KeycloakTokensTest {
 
     @Test
     void readOnlyScopeTokenIsLimitedToReads(KeycloakServer keycloak) {
-        try (GatewayUnderTest gateway = new GatewayUnderTest("issuers:\n" + keygateIssuer(keycloak, ""))) {
+        try (EchoGateway gateway = new EchoGateway("issuers:\n" + keygateIssuer(keycloak, ""))) {
             String readOnly = keycloak.passwordToken("admin@example.com", KeycloakServer.DEV_PASSWORD, "platform:read");
             assertEquals(200, gateway.get(LIST, readOnly).status(), "PlatformAdmin skips the scope check");
             String aliceReadOnly = keycloak.passwordToken("alice@example.com", KeycloakServer.DEV_PASSWORD, "platform:read");
@@ -102,7 +102,7 @@ class KeycloakTokensTest {
 
     @Test
     void tokensOfOtherRealmsOnTheSameKeycloakAreRejected(KeycloakServer keycloak) {
-        try (GatewayUnderTest gateway = new GatewayUnderTest("issuers:\n" + keygateIssuer(keycloak, ""))) {
+        try (EchoGateway gateway = new EchoGateway("issuers:\n" + keygateIssuer(keycloak, ""))) {
             Http.Response master = gateway.get(LIST, keycloak.adminToken());
             Http.Response second = gateway.get(LIST, secondToken(keycloak, "second-cli"));
             System.out.println("master-realm token -> " + master.status() + " " + master.header("WWW-Authenticate"));
@@ -116,8 +116,8 @@ class KeycloakTokensTest {
     @Test
     void twoRealmsAsTwoIssuersEachWithItsOwnAudience(KeycloakServer keycloak) {
         String second = keycloak.realmUrl(secondRealm);
-        String yaml = "issuers:\n" + keygateIssuer(keycloak, "") + GatewayUnderTest.issuer("second", second, certs(second), "second-api", "");
-        try (GatewayUnderTest gateway = new GatewayUnderTest(yaml)) {
+        String yaml = "issuers:\n" + keygateIssuer(keycloak, "") + EchoGateway.issuer("second", second, certs(second), "second-api", "");
+        try (EchoGateway gateway = new EchoGateway(yaml)) {
             Http.Response fromKeygate = gateway.get(LIST, keycloak.userToken("bob@example.com"));
             Http.Response fromSecond = gateway.get(LIST, secondToken(keycloak, "second-cli"));
             Http.Response wrongAudience = gateway.get(LIST, secondToken(keycloak, "plain-cli"));
@@ -145,8 +145,8 @@ class KeycloakTokensTest {
                         "credentials", List.of(Map.of("type", "password", "value", "pw-rotate", "temporary", false))))));
         assertEquals(201, created.status(), created.toString());
         String realmUrl = keycloak.realmUrl(realm);
-        String yaml = "issuers:\n" + GatewayUnderTest.issuer("rotate", realmUrl, certs(realmUrl), "rotate-api", "    jwksRateLimit: 1s\n");
-        try (GatewayUnderTest gateway = new GatewayUnderTest(yaml)) {
+        String yaml = "issuers:\n" + EchoGateway.issuer("rotate", realmUrl, certs(realmUrl), "rotate-api", "    jwksRateLimit: 1s\n");
+        try (EchoGateway gateway = new EchoGateway(yaml)) {
             String before = token(keycloak, realm);
             assertEquals(200, gateway.get(LIST, before).status());
 
@@ -185,8 +185,8 @@ class KeycloakTokensTest {
         HttpServer proxy = jwksProxy(certs(keycloak.issuer()));
         String proxied = "http://127.0.0.1:" + proxy.getAddress().getPort() + "/certs";
         String extra = "    jwksCacheTtl: 2s\n    jwksRefreshAhead: 500ms\n    jwksTimeout: 500ms\n    jwksRateLimit: 200ms\n";
-        String yaml = "issuers:\n" + GatewayUnderTest.issuer("keygate", keycloak.issuer(), proxied, KeycloakServer.AUDIENCE, extra);
-        try (GatewayUnderTest gateway = new GatewayUnderTest(yaml)) {
+        String yaml = "issuers:\n" + EchoGateway.issuer("keygate", keycloak.issuer(), proxied, KeycloakServer.AUDIENCE, extra);
+        try (EchoGateway gateway = new EchoGateway(yaml)) {
             assertEquals(200, gateway.get(LIST, keycloak.userToken("alice@example.com")).status());
             String bob = keycloak.userToken("bob@example.com");
             String charlie = keycloak.userToken("charlie@example.com");

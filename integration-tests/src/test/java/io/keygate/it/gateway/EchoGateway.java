@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A real gateway on 127.0.0.1 with a catch-all echo route behind the security filter. */
-final class GatewayUnderTest implements AutoCloseable {
+final class EchoGateway implements AutoCloseable {
 
     private static final RouteModule ECHO = routes -> {
         for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE)) {
@@ -26,7 +26,7 @@ final class GatewayUnderTest implements AutoCloseable {
     private final GatewayApp app;
     private final Http http = new Http();
 
-    GatewayUnderTest(String yaml) {
+    EchoGateway(String yaml) {
         app = new GatewayApp(ConfigLoader.fromYaml(yaml + "audit:\n  sink: none\n", Map.of()), List.of(ECHO)).start("127.0.0.1", 0);
     }
 

@@ -1,0 +1,104 @@
+package io.keygate.gateway.auth;
+
+import io.keygate.gateway.config.GatewayConfig;
+import io.keygate.gateway.config.IssuerSettings;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Current workspace roles for a caller whose token is older than a membership change: the
+ * workspace they just created, a workspace they were just added to, a role they were just
+ * promoted to. Without this, such a caller is refused until their token is renewed.
+ *
+ * <p>Contract: asked only after the policy refused a request for lack of a role in the path's
+ * workspace; only for tokens of the Keycloak realm configured under {@code keycloak} (the realm
+ * whose extension serves {@code me/workspaces}), whose issuer URL it is; with the caller's own,
+ * already verified token, so Keycloak answers with that caller's live membership and nothing
+ * else. The answer can only reflect Keycloak's current truth: it may grant what the token lacks,
+ * and it replaces the token's roles for that request. A revoked role still lasts until the
+ * token expires, as with any JWT. Answers are cached per token for {@link #TTL_MILLIS} (bounded),
+ * so repeated refusals cost no further calls; a failed lookup leaves the refusal as it was.
+ */
+public final class FreshWorkspaceRoles {
+
+    static final long TTL_MILLIS = 30_000;
+    private static final String CLAIM = "workspaces";
+
+    private final OverageResolver source;
+    private final String issuerName;
+    private final String endpoint;
+    private final String issuerUrl;
+    private final Map<String, Cached> cache;
+
+    private record Cached(AuthenticatedCaller caller, long expiresAt) {
+    }
+
+    FreshWorkspaceRoles(OverageResolver source, String issuerName, String issuerUrl, int maxEntries) {
+        this.source = source;
+        this.issuerName = issuerName;
+        this.issuerUrl = issuerUrl;
+        this.endpoint = issuerUrl + "/keygate/me/workspaces";
+        this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+                return size() > maxEntries;
+            }
+        };
+    }
+
+    /** The lookup for the configured keygate realm, or null when no configured issuer is that realm. */
+    public static FreshWorkspaceRoles forConfiguredRealm(GatewayConfig config, OverageResolver source) {
+        String realmIssuer = config.keycloak().url().toString().replaceAll("/+$", "") + "/realms/" + config.keycloak().realm();
+        List<IssuerSettings> issuers = config.issuers();
+        for (IssuerSettings issuer : issuers) {
+            if (issuer.issuer().equals(realmIssuer)) {
+                return new FreshWorkspaceRoles(source, issuer.name(), realmIssuer, config.auth().tokenCacheMaxEntries());
+            }
+        }
+        return null;
+    }
+
+    /** The caller with live workspace roles, or null when this token is not from the keygate realm or the lookup failed. */
+    AuthenticatedCaller refresh(AuthenticatedCaller caller, String token) {
+        Principal principal = caller.principal();
+        if (token == null || !issuerName.equals(principal.issuer())) {
+            return null;
+        }
+        long now = System.currentTimeMillis();
+        Cached cached = cached(token, now);
+        if (cached != null) {
+            return cached.caller();
+        }
+        AuthenticatedCaller fresh = lookUp(principal, token);
+        synchronized (cache) {
+            cache.put(token, new Cached(fresh, now + TTL_MILLIS));
+        }
+        return fresh;
+    }
+
+    private Cached cached(String token, long now) {
+        synchronized (cache) {
+            Cached cached = cache.get(token);
+            if (cached != null && cached.expiresAt() <= now) {
+                cache.remove(token);
+                return null;
+            }
+            return cached;
+        }
+    }
+
+    private AuthenticatedCaller lookUp(Principal principal, String token) {
+        try {
+            Object live = source.fetch(endpoint, token, issuerUrl, CLAIM);
+            if (!(live instanceof Map<?, ?> roles)) {
+                return null;
+            }
+            return AuthenticatedCaller.of(new Principal(principal.subject(), principal.email(), principal.displayName(),
+                    PrincipalMapper.parseRoles(roles), principal.orgRoles(), principal.scopes(), principal.platformAdmin(),
+                    principal.issuer()));
+        } catch (AuthFailure lookupFailed) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.keygate.it.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.keygate.it.support.Http;
+import io.keygate.it.support.KeycloakServer;
+import io.keygate.it.support.RealKeycloak;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A token minted before a membership change still works for what Keycloak allows now: the
+ * creator manages the workspace they just created, and a member just added or promoted uses
+ * the new role, without fetching a new token. Nothing is granted that Keycloak does not hold.
+ */
+@RealKeycloak
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FreshRolesIT {
+
+    private static final String WORKSPACES = "/apis/entities/v2/workspaces";
+
+    KeycloakServer keycloak;
+    GatewayUnderTest gateway;
+
+    @BeforeAll
+    void start() {
+        gateway = new GatewayUnderTest(keycloak);
+    }
+
+    @AfterAll
+    void stop() {
+        gateway.close();
+    }
+
+    @Test
+    void creatorManagesANewWorkspaceWithTheTokenThatCreatedIt() {
+        String owner = user("fresh-owner");
+        String token = keycloak.userToken(owner);
+        String ws = KeycloakServer.unique("fresh");
+
+        expect(201, gateway.post(WORKSPACES, token, Map.of("name", ws)));
+
+        expect(200, gateway.get(WORKSPACES + "/" + ws + "/members", token));
+        expect(201, gateway.post("/apis/entities/v2/workspaces/" + ws + "/projects", token, Map.of("name", "first")));
+    }
+
+    @Test
+    void memberAddedOrPromotedAfterTheirTokenWasIssuedGetsTheNewRoleAndNoMore() {
+        String owner = user("fresh-admin");
+        String member = user("fresh-member");
+        String ownerToken = keycloak.userToken(owner);
+        String ws = KeycloakServer.unique("fresh");
+        String members = WORKSPACES + "/" + ws + "/members";
+        String projects = "/apis/entities/v2/workspaces/" + ws + "/projects";
+        expect(201, gateway.post(WORKSPACES, ownerToken, Map.of("name", ws)));
+        String beforeGrant = keycloak.userToken(member);
+        expect(403, gateway.get(projects, keycloak.userToken(member)));
+
+        expect(201, gateway.post(members, ownerToken, Map.of("principal", member, "roles", List.of("Viewer"))));
+        String beforePromotion = keycloak.userToken(member);
+
+        expect(200, gateway.get(projects, beforeGrant));
+        Http.Response refused = expect(403, gateway.post(projects, beforeGrant, Map.of("name", "by-viewer")));
+        assertTrue(refused.json().get("detail").asText().contains("Editor"), refused.toString());
+
+        expect(200, gateway.put(members + "/" + member, ownerToken, Map.of("roles", List.of("Editor"))));
+        expect(201, gateway.post(projects, beforePromotion, Map.of("name", "by-editor")));
+        expect(403, gateway.delete(WORKSPACES + "/" + ws, beforePromotion));
+    }
+
+    private String user(String prefix) {
+        String email = KeycloakServer.unique(prefix) + "@example.com";
+        keycloak.createUser(email);
+        return email;
+    }
+
+    private static Http.Response expect(int status, Http.Response response) {
+        assertEquals(status, response.status(), response.toString());
+        return response;
+    }
+}
