@@ -3,6 +3,7 @@ package io.keygate.gateway;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.keygate.gateway.audit.JdbcAuditSink;
 import io.keygate.gateway.auth.AccessFilter;
 import io.keygate.gateway.config.GatewayConfig;
 import io.keygate.gateway.health.Metrics;
@@ -10,6 +11,8 @@ import io.keygate.gateway.health.OpenApiDocument;
 import io.keygate.gateway.health.ReadinessRoutes;
 import io.keygate.gateway.inference.InferenceConfig;
 import io.keygate.gateway.inference.InferenceProxy;
+import io.keygate.gateway.orgs.AllocationRepository;
+import io.keygate.gateway.orgs.OrgRoutes;
 import io.keygate.gateway.resources.ResourceRepository;
 import io.keygate.gateway.resources.ResourceRoutes;
 import io.keygate.gateway.store.Database;
@@ -130,6 +133,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
                 "no Keycloak realm configured: workspace and member endpoints are not served"));
         new ResourceRoutes(resources, json, workspace -> cleanups.find(workspace).isPresent()).register(table);
         new InferenceProxy(settings.inference()).register(table);
+        new OrgRoutes(new AllocationRepository(database), new JdbcAuditSink(database), json).register(table);
         table.add(HandlerType.GET, OpenApiDocument.PATH, "health", "This OpenAPI document", 200,
                 ctx -> json.send(ctx, 200, OpenApiDocument.build(json.mapper(), routes)));
         routes = table.routes();

@@ -53,12 +53,26 @@ public final class JdbcAuditSink implements AuditSink {
 
     /** The newest entries first, at most {@code limit}. */
     public List<AuditEntry> recent(int limit) {
+        return select("", null, limit);
+    }
+
+    /** The newest entries whose path starts with {@code pathPrefix}, at most {@code limit}. */
+    public List<AuditEntry> recentUnder(String pathPrefix, int limit) {
+        return select("WHERE LEFT(path, ?) = ? ", pathPrefix, limit);
+    }
+
+    private List<AuditEntry> select(String where, String pathPrefix, int limit) {
         return database.inTransaction(connection -> {
             List<AuditEntry> entries = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("SELECT recorded_at, principal, issuer, method, "
                     + "path, workspace, status, client_address, duration_ms, outcome FROM audit_entries "
-                    + "ORDER BY id DESC LIMIT ?")) {
-                select.setInt(1, limit);
+                    + where + "ORDER BY id DESC LIMIT ?")) {
+                int index = 1;
+                if (pathPrefix != null) {
+                    select.setInt(index++, pathPrefix.length());
+                    select.setString(index++, pathPrefix);
+                }
+                select.setInt(index, limit);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
                         entries.add(new AuditEntry(rows.getObject(1, OffsetDateTime.class).toInstant(), rows.getString(2),

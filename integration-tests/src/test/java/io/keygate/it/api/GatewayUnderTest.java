@@ -3,6 +3,7 @@ package io.keygate.it.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.keygate.gateway.ApiModule;
 import io.keygate.gateway.GatewayApp;
+import io.keygate.gateway.audit.JdbcAuditSink;
 import io.keygate.gateway.config.ConfigLoader;
 import io.keygate.gateway.config.GatewayConfig;
 import io.keygate.gateway.health.Metrics;
@@ -28,6 +29,11 @@ final class GatewayUnderTest implements AutoCloseable {
     private final Path dir;
 
     GatewayUnderTest(KeycloakServer keycloak) {
+        this(keycloak, false);
+    }
+
+    /** @param storedAudit keep audit entries in the gateway's store (as {@code audit.sink: jdbc} does) */
+    GatewayUnderTest(KeycloakServer keycloak, boolean storedAudit) {
         this.keycloak = keycloak;
         try {
             this.dir = Files.createTempDirectory("keygate-gateway-it");
@@ -36,7 +42,8 @@ final class GatewayUnderTest implements AutoCloseable {
         }
         GatewayConfig config = ConfigLoader.fromYaml(yaml(keycloak, dir), Map.of());
         this.api = new ApiModule(ApiModule.settings(config), new Metrics());
-        this.app = new GatewayApp(config, List.of(api)).start("127.0.0.1", 0);
+        this.app = (storedAudit ? new GatewayApp(config, new JdbcAuditSink(api.database()), List.of(api))
+                : new GatewayApp(config, List.of(api))).start("127.0.0.1", 0);
     }
 
     private static String yaml(KeycloakServer keycloak, Path dir) {
