@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keygate.gateway.resources.Resource;
 import io.keygate.gateway.resources.ResourceKind;
 import io.keygate.gateway.resources.ResourceRepository;
+import io.keygate.gateway.orgs.Allocation;
+import io.keygate.gateway.orgs.AllocationRepository;
 import io.keygate.gateway.web.ApiException;
+import io.keygate.gateway.web.Json;
 import io.keygate.gateway.web.Page;
 import io.keygate.gateway.web.PageRequest;
 import java.util.LinkedHashMap;
@@ -43,7 +46,22 @@ abstract class ResourceStoreContract {
     void migrationsAreRecordedAndNotReapplied() {
         Migrations migrations = new Migrations(database());
         assertEquals(List.of(), migrations.migrate());
-        assertEquals(3, migrations.currentVersion());
+        assertEquals(4, migrations.currentVersion());
+    }
+
+    @Test
+    void allocationsOfAnOrganizationAreStoredUniqueAndRemovable() {
+        AllocationRepository allocations = new AllocationRepository(database());
+        String org = workspace();
+        Allocation created = allocations.create(org, "gpu-pool", "8 GPUs", "provider@example.com", Json.now());
+
+        assertEquals(created, allocations.get(org, created.id()));
+        assertEquals(409, assertThrows(ApiException.class,
+                () -> allocations.create(org, "gpu-pool", null, "provider@example.com", Json.now())).status());
+        assertEquals(List.of(), allocations.list("other-" + org));
+        assertEquals("16 GPUs", allocations.updateDescription(org, created.id(), "16 GPUs", "p@example.com", Json.now()).description());
+        allocations.delete(org, created.id());
+        assertEquals(404, assertThrows(ApiException.class, () -> allocations.get(org, created.id())).status());
     }
 
     @Test
