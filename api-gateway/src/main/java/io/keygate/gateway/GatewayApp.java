@@ -1,0 +1,172 @@
+package io.keygate.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import io.keygate.core.policy.PolicyEngine;
+import io.keygate.gateway.audit.AuditRecorder;
+import io.keygate.gateway.audit.AuditSink;
+import io.keygate.gateway.audit.LoggingAuditSink;
+import io.keygate.gateway.auth.AccessFilter;
+import io.keygate.gateway.auth.AuthFailure;
+import io.keygate.gateway.auth.DevPrincipalResolver;
+import io.keygate.gateway.auth.OverageResolver;
+import io.keygate.gateway.auth.Principal;
+import io.keygate.gateway.auth.RequestAuthorizer;
+import io.keygate.gateway.auth.ServiceTokenClient;
+import io.keygate.gateway.auth.TokenAuthenticator;
+import io.keygate.gateway.config.GatewayConfig;
+import io.keygate.gateway.health.HealthRoutes;
+import io.keygate.gateway.policy.PolicyLoader;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Assembles one Javalin app from a {@link GatewayConfig}: the authentication and policy
+ * before-handler, the audit hook, error responses, {@code /healthz}, and whatever
+ * {@link RouteModule}s are passed in.
+ */
+public final class GatewayApp {
+
+    /** Context attribute holding the verified {@link Principal}. */
+    public static final String PRINCIPAL = "keygate.principal";
+    /** Context attribute holding the raw bearer token (for forwarding to the extension). */
+    public static final String TOKEN = "keygate.token";
+    /** Context attribute holding the workspace the policy decided on. */
+    public static final String WORKSPACE = "keygate.workspace";
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final GatewayConfig config;
+    private final RequestAuthorizer authorizer;
+    private final AuditRecorder audit;
+    private final Javalin javalin;
+
+    /** An app with the audit sink named by {@code audit.sink} ({@code log} or {@code none}). */
+    public GatewayApp(GatewayConfig config, List<RouteModule> modules) {
+        this(config, defaultSink(config), modules);
+    }
+
+    public GatewayApp(GatewayConfig config, AuditSink auditSink, List<RouteModule> modules) {
+        this.config = config;
+        this.authorizer = authorizer(config);
+        this.audit = new AuditRecorder(auditSink);
+        List<RouteModule> all = new ArrayList<>();
+        all.add(new HealthRoutes());
+        all.addAll(modules);
+        this.javalin = Javalin.create(cfg -> {
+            cfg.jsonMapper(new JavalinJackson(new ObjectMapper().findAndRegisterModules(), false));
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setRequestHeaderSize(config.server().maxRequestHeaderBytes());
+                http.setSendServerVersion(false);
+            });
+            cfg.startup.showJavalinBanner = false;
+            cfg.routes.before(new AccessFilter(authorizer));
+            cfg.routes.exception(AuthFailure.class, GatewayApp::answer);
+            cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+            cfg.routes.exception(Exception.class, GatewayApp::internalError);
+            cfg.requestLogger.http(this::auditRequest);
+            all.forEach(module -> module.register(cfg.routes));
+        });
+        warnAboutModes(config);
+    }
+
+    /** Builds the per-request security path from configuration (also used by benchmarks). */
+    public static RequestAuthorizer authorizer(GatewayConfig config) {
+        GatewayConfig.Auth auth = config.auth();
+        PolicyEngine policy = PolicyLoader.load(config.policyFile());
+        TokenAuthenticator tokens = new TokenAuthenticator(config.issuers(), auth.platformAdminRole(), auth.maxTokenBytes(),
+                auth.tokenCacheMaxEntries(), new OverageResolver(Duration.ofSeconds(5)));
+        DevPrincipalResolver dev = null;
+        if (auth.devPrincipalHeader()) {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+            dev = new DevPrincipalResolver(config.keycloak(), new ServiceTokenClient(config.keycloak(), http), http,
+                    auth.devPrincipalCacheSeconds());
+        }
+        return new RequestAuthorizer(auth.enabled(), tokens, dev, policy, auth.publicPaths());
+    }
+
+    public GatewayApp start() {
+        javalin.start(config.server().host(), config.server().port());
+        return this;
+    }
+
+    public GatewayApp start(String host, int port) {
+        javalin.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    public void stop() {
+        javalin.stop();
+        authorizer.close();
+    }
+
+    public Javalin javalin() {
+        return javalin;
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public RequestAuthorizer authorizer() {
+        return authorizer;
+    }
+
+    /** Writes {@code {"detail": ...}} with the given status; the shape of every gateway error. */
+    public static void error(Context ctx, int status, String detail) {
+        try {
+            ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(Map.of("detail", detail)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            ctx.status(status).result("{\"detail\":\"error\"}");
+        }
+    }
+
+    private static void answer(AuthFailure failure, Context ctx) {
+        if (failure.challenge() != null) {
+            ctx.header("WWW-Authenticate", failure.challenge());
+        }
+        error(ctx, failure.status(), failure.getMessage());
+    }
+
+    private static void internalError(Exception e, Context ctx) {
+        LOG.error("unhandled error on {} {}", ctx.req().getMethod(), ctx.path(), e);
+        error(ctx, 500, "internal error");
+    }
+
+    private void auditRequest(Context ctx, Float millis) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        audit.request(ctx.req().getMethod(), ctx.path(), ctx.queryString(), ctx.statusCode(), principal, ctx.attribute(WORKSPACE),
+                ctx.ip(), millis == null ? 0 : millis.longValue());
+    }
+
+    private static AuditSink defaultSink(GatewayConfig config) {
+        return switch (config.auditSink()) {
+            case "none" -> entry -> { };
+            case "log" -> new LoggingAuditSink();
+            default -> throw new io.keygate.gateway.config.ConfigException(
+                    "invalid configuration: audit.sink '" + config.auditSink() + "' needs a sink passed to GatewayApp");
+        };
+    }
+
+    private static void warnAboutModes(GatewayConfig config) {
+        if (!config.auth().enabled()) {
+            LOG.warn("auth.enabled is false: EVERY request is allowed without authentication. Never run this way outside a sandbox.");
+        }
+        if (config.auth().devPrincipalHeader()) {
+            LOG.warn("auth.devPrincipalHeader is true: callers may name themselves with {} or Bearer <email>. Development only.",
+                    DevPrincipalResolver.HEADER);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.keygate.gateway;
+
+import io.javalin.config.RoutesConfig;
+
+/**
+ * A group of routes plugged into the gateway. Every route registered here sits behind the
+ * authentication and policy before-handler; handlers find the verified caller in the context
+ * attributes {@link GatewayApp#PRINCIPAL}, {@link GatewayApp#TOKEN} and {@link GatewayApp#WORKSPACE}.
+ */
+@FunctionalInterface
+public interface RouteModule {
+
+    void register(RoutesConfig routes);
+}

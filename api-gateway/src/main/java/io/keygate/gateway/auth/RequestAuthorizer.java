@@ -1,0 +1,117 @@
+package io.keygate.gateway.auth;
+
+import io.keygate.core.policy.Decision;
+import io.keygate.core.policy.PolicyEngine;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The per-request security path: who is calling (token, or dev header when enabled) and may
+ * they call this endpoint (policy). Local data only in the steady state: verified tokens and
+ * policy are in memory.
+ *
+ * <p>With {@code auth.enabled: false} every request is allowed as an anonymous platform admin.
+ */
+public final class RequestAuthorizer {
+
+    /** The caller when authentication is switched off: sees and may do everything. */
+    public static final Principal ANONYMOUS = new Principal("anonymous", null, "anonymous", Map.of(), Map.of(), Set.of(), true, "none");
+
+    private static final AuthenticatedCaller ANONYMOUS_CALLER = AuthenticatedCaller.of(ANONYMOUS);
+
+    private final boolean enabled;
+    private final TokenAuthenticator tokens;
+    private final DevPrincipalResolver devPrincipals;
+    private final PolicyEngine policy;
+    private final Set<String> publicPaths;
+
+    /**
+     * @param devPrincipals null unless {@code auth.devPrincipalHeader} is true
+     */
+    public RequestAuthorizer(boolean enabled, TokenAuthenticator tokens, DevPrincipalResolver devPrincipals, PolicyEngine policy,
+                             Set<String> publicPaths) {
+        this.enabled = enabled;
+        this.tokens = tokens;
+        this.devPrincipals = devPrincipals;
+        this.policy = policy;
+        this.publicPaths = Set.copyOf(publicPaths);
+    }
+
+    /** Outcome of a request that may proceed. {@code principal} is null on public paths. */
+    public record Authorized(Principal principal, String token, Decision decision) {
+
+        public String workspace() {
+            return decision == null ? null : decision.workspace();
+        }
+    }
+
+    /** Releases background resources (key refresh threads). */
+    public void close() {
+        tokens.close();
+    }
+
+    public boolean isPublic(String path) {
+        return publicPaths.contains(path);
+    }
+
+    /**
+     * Authenticates and authorizes one request; throws {@link AuthFailure} (401/403/400/503) otherwise.
+     *
+     * @param authorization the {@code Authorization} header, or null
+     * @param devPrincipal  the {@code X-NMP-Principal-Id} header, or null
+     */
+    public Authorized authorize(String method, String path, String authorization, String devPrincipal) {
+        if (isPublic(path)) {
+            return new Authorized(null, null, null);
+        }
+        if (!enabled) {
+            return new Authorized(ANONYMOUS, null, policy.decide(ANONYMOUS_CALLER.caller(), method, path));
+        }
+        String token = bearer(authorization);
+        AuthenticatedCaller caller = identify(token, devPrincipal);
+        Decision decision = policy.decide(caller.caller(), method, path);
+        if (!decision.allowed()) {
+            throw denial(decision);
+        }
+        return new Authorized(caller.principal(), token, decision);
+    }
+
+    private AuthenticatedCaller identify(String token, String devPrincipal) {
+        if (devPrincipals != null) {
+            if (devPrincipal != null && !devPrincipal.isBlank()) {
+                return devPrincipals.resolve(devPrincipal);
+            }
+            if (token != null && DevPrincipalResolver.looksLikeEmail(token)) {
+                return devPrincipals.resolve(token);
+            }
+        }
+        if (token == null) {
+            throw AuthFailure.noCredentials();
+        }
+        return tokens.authenticate(token);
+    }
+
+    /** The bearer token, null when no Authorization header was sent. */
+    private static String bearer(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            return null;
+        }
+        if (authorization.length() < 7 || !authorization.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+            throw AuthFailure.invalidToken("the Authorization header must use the Bearer scheme");
+        }
+        String token = authorization.substring(7).trim();
+        if (token.isEmpty()) {
+            throw AuthFailure.invalidToken("empty bearer token");
+        }
+        return token;
+    }
+
+    private static AuthFailure denial(Decision decision) {
+        return switch (decision.outcome()) {
+            case MISSING_SCOPE -> AuthFailure.insufficientScope(decision.detail(), decision.rule().scopes());
+            case BAD_PATH -> AuthFailure.badRequest(decision.detail());
+            default -> AuthFailure.forbidden(decision.detail());
+        };
+    }
+}

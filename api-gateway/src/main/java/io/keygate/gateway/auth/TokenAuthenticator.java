@@ -1,0 +1,117 @@
+package io.keygate.gateway.auth;
+
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.keygate.gateway.config.IssuerSettings;
+import java.text.ParseException;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Establishes the caller from a bearer token, with no network I/O in the steady state.
+ *
+ * <p>Security contract, in order: tokens longer than the configured bound are refused unparsed;
+ * only JWS compact tokens are accepted (no {@code alg: none}, no JWE); a header carrying key
+ * material or key locations ({@code jwk}, {@code jku}, {@code x5u}, {@code x5c}) is refused; the
+ * unverified {@code iss} only selects which configured issuer verifies the token, and an
+ * unknown issuer is refused without any network call; the selected {@link IssuerVerifier}
+ * checks signature, algorithm, exact issuer, audience and lifetime. Only then are claims mapped
+ * to a {@link Principal} and the result cached until {@code exp}.
+ */
+public final class TokenAuthenticator {
+
+    private final Map<String, IssuerVerifier> verifiers = new HashMap<>();
+    private final Map<String, PrincipalMapper> mappers = new HashMap<>();
+    private final int maxTokenBytes;
+    private final VerifiedTokenCache cache;
+
+    public TokenAuthenticator(List<IssuerSettings> issuers, String platformAdminRole, int maxTokenBytes, int cacheMaxEntries,
+                              OverageResolver overage) {
+        for (IssuerSettings issuer : issuers) {
+            verifiers.put(issuer.issuer(), new IssuerVerifier(issuer));
+            mappers.put(issuer.issuer(), new PrincipalMapper(issuer, platformAdminRole, overage));
+        }
+        this.maxTokenBytes = maxTokenBytes;
+        this.cache = new VerifiedTokenCache(cacheMaxEntries);
+    }
+
+    /** The verified caller; throws {@link AuthFailure} (401, or 503 when overage roles cannot be fetched). */
+    public AuthenticatedCaller authenticate(String token) {
+        long now = System.currentTimeMillis();
+        AuthenticatedCaller cached = cache.get(token, now);
+        if (cached != null) {
+            return cached;
+        }
+        if (token.length() > maxTokenBytes) {
+            throw AuthFailure.invalidToken("token exceeds " + maxTokenBytes + " bytes");
+        }
+        SignedJWT jwt = parse(token);
+        checkHeader(jwt.getHeader());
+        String issuer = unverifiedIssuer(jwt);
+        IssuerVerifier verifier = verifiers.get(issuer);
+        if (verifier == null) {
+            throw AuthFailure.invalidToken("untrusted issuer");
+        }
+        JWTClaimsSet claims = verifier.verify(jwt);
+        Principal principal = mappers.get(issuer).map(claims.getClaims(), token);
+        AuthenticatedCaller caller = AuthenticatedCaller.of(principal);
+        Date exp = claims.getExpirationTime();
+        cache.put(token, caller, exp.getTime(), now);
+        return caller;
+    }
+
+    int cacheSize() {
+        return cache.size();
+    }
+
+    private static SignedJWT parse(String token) {
+        if (countDots(token) != 2) {
+            throw AuthFailure.invalidToken("not a signed JWT");
+        }
+        try {
+            return ParsedToken.of(token);
+        } catch (ParseException | RuntimeException e) {
+            throw AuthFailure.invalidToken("malformed token");
+        }
+    }
+
+    static int countDots(String token) {
+        int dots = 0;
+        for (int i = 0; i < token.length(); i++) {
+            if (token.charAt(i) == '.') {
+                dots++;
+            }
+        }
+        return dots;
+    }
+
+    /** Stops background key refreshes of every issuer. */
+    public void close() {
+        verifiers.values().forEach(IssuerVerifier::close);
+    }
+
+    private static void checkHeader(JWSHeader header) {
+        if (header.getJWK() != null || header.getJWKURL() != null || header.getX509CertURL() != null
+                || header.getX509CertChain() != null) {
+            throw AuthFailure.invalidToken("token header must not carry keys or key locations");
+        }
+    }
+
+    private static String unverifiedIssuer(SignedJWT jwt) {
+        try {
+            String issuer = jwt.getJWTClaimsSet().getIssuer();
+            if (issuer == null) {
+                throw AuthFailure.invalidToken("token has no issuer");
+            }
+            return issuer;
+        } catch (ParseException | RuntimeException e) {
+            if (e instanceof AuthFailure failure) {
+                throw failure;
+            }
+            throw AuthFailure.invalidToken("malformed token claims");
+        }
+    }
+}
