@@ -95,6 +95,42 @@ class LastAdminIT {
         assertEquals(List.of(second), adminsOf(workspace, keycloak.userToken("admin@example.com")));
     }
 
+    @Test
+    void concurrentAdminRestRemovalsAlwaysLeaveAnAdmin() throws Exception {
+        int admins = 5;
+        for (int round = 1; round <= 10; round++) {
+            String workspace = KeycloakServer.unique("console-race");
+            String ownerToken = keycloak.userToken(this.admins.get(0));
+            api.createWorkspace(ownerToken, workspace);
+            for (String admin : this.admins.subList(1, admins)) {
+                api.addMember(ownerToken, workspace, admin, "Admin");
+            }
+            String adminToken = keycloak.adminToken();
+            String adminGroup = api.groupId(adminToken, "/workspaces/" + workspace + "/Admin");
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> results = new ArrayList<>();
+            for (String admin : this.admins.subList(0, admins)) {
+                String userId = api.userId(adminToken, admin);
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return api.adminLeave(adminToken, userId, adminGroup).status();
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> result : results) {
+                statuses.add(result.get());
+            }
+            List<String> left = adminsOf(workspace, keycloak.userToken("admin@example.com"));
+            long removed = statuses.stream().filter(status -> status == 204).count();
+            System.out.printf("[last-admin] admin REST race round %d: statuses %s, admins left %s%n", round, statuses, left);
+
+            assertTrue(left.size() >= 1, "workspace kept an Admin: " + statuses);
+            assertEquals(admins - removed, left.size());
+            assertTrue(statuses.stream().allMatch(status -> status == 204 || status == 409), statuses.toString());
+        }
+    }
+
     private void addAdmins(String ownerToken, String workspace) throws Exception {
         List<Future<?>> added = new ArrayList<>();
         for (String admin : admins.subList(1, ADMINS)) {

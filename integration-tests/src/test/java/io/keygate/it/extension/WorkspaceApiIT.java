@@ -181,6 +181,7 @@ class WorkspaceApiIT {
         responses.put("unknown role", api.post(members, ownerToken, Map.of("principal", "bob@example.com", "roles", List.of("Owner"))));
         responses.put("wrong case role", api.post(members, ownerToken, Map.of("principal", "bob@example.com", "roles", List.of("admin"))));
         responses.put("roles not a list", api.post(members, ownerToken, Map.of("principal", "bob@example.com", "roles", "Admin")));
+        responses.put("empty principal", api.post(members, ownerToken, Map.of("principal", " ", "roles", List.of("Viewer"))));
         responses.put("principal not a string", api.post(members, ownerToken, Map.of("principal", 7, "roles", List.of("Viewer"))));
         responses.put("wildcard Admin", api.post(members, ownerToken, Map.of("principal", "*", "roles", List.of("Admin"))));
         responses.put("unknown username", api.post(members, ownerToken, Map.of("principal", "no-such-user", "roles", List.of("Viewer"))));
@@ -190,6 +191,7 @@ class WorkspaceApiIT {
         Map<String, Integer> expected = Map.ofEntries(Map.entry("not json", 400), Map.entry("array body", 422),
                 Map.entry("no roles", 422), Map.entry("empty roles", 422), Map.entry("unknown role", 422),
                 Map.entry("wrong case role", 422), Map.entry("roles not a list", 422), Map.entry("principal not a string", 422),
+                Map.entry("empty principal", 422),
                 Map.entry("wildcard Admin", 422), Map.entry("unknown username", 404),
                 Map.entry("workspace name missing", 422), Map.entry("empty body", 400));
         responses.forEach((name, response) -> {

@@ -82,6 +82,9 @@ final class MemberApi {
 
     Map<String, Object> addMember(String name, JsonNode body) {
         String principal = Bodies.requiredString(body, "principal").trim();
+        if (principal.isEmpty()) {
+            throw ApiException.unprocessable("'principal' must be an email address, a username or '*'");
+        }
         Set<Role> roles = Bodies.roles(body);
         GroupModel group = access.adminWorkspace(name, false);
         Grant grant = new Grant(Instant.now(), caller.principal());

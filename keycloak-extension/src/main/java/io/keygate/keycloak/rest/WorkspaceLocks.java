@@ -1,21 +1,29 @@
 package io.keygate.keycloak.rest;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * One lock per realm and workspace name. A change to a workspace runs and commits while its
+ * Locks keyed by realm and workspace name. A change to a workspace runs and commits while its
  * lock is held, so the next change to the same workspace reads the committed state; this is what
- * makes the last-Admin rule hold under concurrent API requests on this Keycloak node.
+ * makes the last-Admin rule hold under concurrent API requests on this Keycloak node. A fixed set
+ * of lock stripes keeps memory bounded whatever names callers send; two workspaces may share a
+ * stripe, which only serializes them.
  */
 public final class WorkspaceLocks {
 
-    private final ConcurrentMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private static final int STRIPES = 256;
+
+    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+
+    public WorkspaceLocks() {
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
 
     public <T> T withLock(String realmId, String workspace, Supplier<T> work) {
-        ReentrantLock lock = locks.computeIfAbsent(realmId + "/" + workspace, key -> new ReentrantLock());
+        ReentrantLock lock = stripes[Math.floorMod((realmId + "/" + workspace).hashCode(), STRIPES)];
         lock.lock();
         try {
             return work.get();
