@@ -29,28 +29,33 @@ final class GatewayUnderTest implements AutoCloseable {
     private final Path dir;
 
     GatewayUnderTest(KeycloakServer keycloak) {
-        this(keycloak, false);
+        this(keycloak, false, false);
     }
 
-    /** @param storedAudit keep audit entries in the gateway's store (as {@code audit.sink: jdbc} does) */
-    GatewayUnderTest(KeycloakServer keycloak, boolean storedAudit) {
+    /**
+     * @param storedAudit keep audit entries in the gateway's store (as {@code audit.sink: jdbc} does)
+     * @param devHeader   trust {@code X-NMP-Principal-Id} (seed 000's quickstart mode)
+     */
+    GatewayUnderTest(KeycloakServer keycloak, boolean storedAudit, boolean devHeader) {
         this.keycloak = keycloak;
         try {
             this.dir = Files.createTempDirectory("keygate-gateway-it");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        GatewayConfig config = ConfigLoader.fromYaml(yaml(keycloak, dir), Map.of());
+        GatewayConfig config = ConfigLoader.fromYaml(yaml(keycloak, dir, devHeader), Map.of());
         this.api = new ApiModule(ApiModule.settings(config), new Metrics());
         this.app = (storedAudit ? new GatewayApp(config, new JdbcAuditSink(api.database()), List.of(api))
                 : new GatewayApp(config, List.of(api))).start("127.0.0.1", 0);
     }
 
-    private static String yaml(KeycloakServer keycloak, Path dir) {
+    private static String yaml(KeycloakServer keycloak, Path dir, boolean devHeader) {
         return String.join("\n",
                 "server:",
                 "  host: 127.0.0.1",
                 "  port: 0",
+                "auth:",
+                "  devPrincipalHeader: " + devHeader,
                 "keycloak:",
                 "  url: " + keycloak.baseUrl(),
                 "  realm: " + keycloak.realm(),

@@ -31,7 +31,7 @@ class OrgEndpointsIT {
 
     @BeforeAll
     void start() {
-        gateway = new GatewayUnderTest(keycloak, true);
+        gateway = new GatewayUnderTest(keycloak, true, false);
         orgId = organizationId("acme");
     }
 

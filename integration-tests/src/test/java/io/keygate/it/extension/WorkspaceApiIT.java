@@ -347,6 +347,8 @@ class WorkspaceApiIT {
         System.out.println("[api] gateway looks up " + owner + " -> " + byGateway);
         KeygateApi.expect(200, byGateway);
         assertEquals("Admin", byGateway.json().path("workspaces").path(workspace).asText());
+        assertFalse(byGateway.json().path("platform_admin").asBoolean(true), byGateway.toString());
+        assertTrue(api.get("/principals/admin@example.com/workspaces", keycloak.gatewayToken()).json().path("platform_admin").asBoolean());
         assertEquals(403, api.get("/principals/" + owner + "/workspaces", keycloak.userToken("bob@example.com")).status());
         assertEquals(404, api.get("/principals/nobody-here/workspaces", keycloak.gatewayToken()).status());
     }

@@ -138,7 +138,9 @@ final class WorkspaceApi {
         }
         UserModel user = principals.find(principal).orElseThrow(() ->
                 ApiException.notFound("No user or service account named '" + principal + "' exists in realm '" + realm.getName() + "'"));
-        return roleMap(resolver.effectiveRoles(user));
+        Map<String, Object> answer = new LinkedHashMap<>(roleMap(resolver.effectiveRoles(user)));
+        answer.put("platform_admin", resolver.isPlatformAdmin(user));
+        return answer;
     }
 
     private static Map<String, Object> roleMap(Map<String, Role> roles) {
