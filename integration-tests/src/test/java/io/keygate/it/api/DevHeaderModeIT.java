@@ -1,6 +1,6 @@
 package io.keygate.it.api;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static io.keygate.it.support.Http.expect;
 
 import io.keygate.it.support.Http;
 import io.keygate.it.support.KeycloakServer;
@@ -40,8 +40,8 @@ class DevHeaderModeIT {
 
     @Test
     void headerNamesThePrincipalWhoseLiveRolesDecide() {
-        String owner = user("dev-owner");
-        String viewer = user("dev-viewer");
+        String owner = keycloak.newUser("dev-owner");
+        String viewer = keycloak.newUser("dev-viewer");
         String ws = KeycloakServer.unique("dev-mode");
         String projects = "/apis/entities/v2/workspaces/" + ws + "/projects";
         String ownerToken = keycloak.userToken(owner);
@@ -53,7 +53,7 @@ class DevHeaderModeIT {
         expect(403, send(devGateway, "POST", projects, viewer, Map.of("name", "by-viewer")));
         expect(201, send(devGateway, "POST", projects, owner, Map.of("name", "by-owner")));
         expect(201, devGateway.post(projects, "admin@example.com", Map.of("name", "by-platform-admin-api-key")));
-        expect(403, send(devGateway, "GET", projects, user("dev-stranger"), null));
+        expect(403, send(devGateway, "GET", projects, keycloak.newUser("dev-stranger"), null));
     }
 
     @Test
@@ -69,16 +69,5 @@ class DevHeaderModeIT {
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
                         : java.net.http.HttpRequest.BodyPublishers.ofString(Http.toJson(body))));
-    }
-
-    private String user(String prefix) {
-        String email = KeycloakServer.unique(prefix) + "@example.com";
-        keycloak.createUser(email);
-        return email;
-    }
-
-    private static Http.Response expect(int status, Http.Response response) {
-        assertEquals(status, response.status(), response.toString());
-        return response;
     }
 }

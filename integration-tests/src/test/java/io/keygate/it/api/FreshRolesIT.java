@@ -1,6 +1,6 @@
 package io.keygate.it.api;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static io.keygate.it.support.Http.expect;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keygate.it.support.Http;
@@ -39,7 +39,7 @@ class FreshRolesIT {
 
     @Test
     void creatorManagesANewWorkspaceWithTheTokenThatCreatedIt() {
-        String owner = user("fresh-owner");
+        String owner = keycloak.newUser("fresh-owner");
         String token = keycloak.userToken(owner);
         String ws = KeycloakServer.unique("fresh");
 
@@ -51,8 +51,8 @@ class FreshRolesIT {
 
     @Test
     void memberAddedOrPromotedAfterTheirTokenWasIssuedGetsTheNewRoleAndNoMore() {
-        String owner = user("fresh-admin");
-        String member = user("fresh-member");
+        String owner = keycloak.newUser("fresh-admin");
+        String member = keycloak.newUser("fresh-member");
         String ownerToken = keycloak.userToken(owner);
         String ws = KeycloakServer.unique("fresh");
         String members = WORKSPACES + "/" + ws + "/members";
@@ -71,16 +71,5 @@ class FreshRolesIT {
         expect(200, gateway.put(members + "/" + member, ownerToken, Map.of("roles", List.of("Editor"))));
         expect(201, gateway.post(projects, beforePromotion, Map.of("name", "by-editor")));
         expect(403, gateway.delete(WORKSPACES + "/" + ws, beforePromotion));
-    }
-
-    private String user(String prefix) {
-        String email = KeycloakServer.unique(prefix) + "@example.com";
-        keycloak.createUser(email);
-        return email;
-    }
-
-    private static Http.Response expect(int status, Http.Response response) {
-        assertEquals(status, response.status(), response.toString());
-        return response;
     }
 }

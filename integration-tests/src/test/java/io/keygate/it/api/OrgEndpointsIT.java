@@ -1,5 +1,6 @@
 package io.keygate.it.api;
 
+import static io.keygate.it.support.Http.expect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,7 +78,7 @@ class OrgEndpointsIT {
     @Test
     void plainMembersSeeThemselvesAndOutsidersNothing() {
         String member = token(orgMember("org-member", null));
-        String outsider = token(user("org-outsider"));
+        String outsider = token(keycloak.newUser("org-outsider"));
 
         assertEquals("[]", expect(200, gateway.get(ACME + "/user/current", member)).json().get("roles").toString());
         expect(403, gateway.get(ACME + "/tenant/current", member));
@@ -86,7 +87,7 @@ class OrgEndpointsIT {
     }
 
     private String orgMember(String prefix, String orgRole) {
-        String email = user(prefix);
+        String email = keycloak.newUser(prefix);
         String admin = keycloak.adminToken();
         String userId = expect(200, http.get(keycloak.adminApi() + "/users?exact=true&email=" + Http.enc(email), admin))
                 .json().get(0).get("id").asText();
@@ -109,18 +110,7 @@ class OrgEndpointsIT {
         throw new AssertionError("no organization " + alias);
     }
 
-    private String user(String prefix) {
-        String email = KeycloakServer.unique(prefix) + "@example.com";
-        keycloak.createUser(email);
-        return email;
-    }
-
     private String token(String email) {
         return keycloak.userToken(email);
-    }
-
-    private static Http.Response expect(int status, Http.Response response) {
-        assertEquals(status, response.status(), response.toString());
-        return response;
     }
 }

@@ -1,5 +1,6 @@
 package io.keygate.it.api;
 
+import static io.keygate.it.support.Http.expect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,11 +41,11 @@ class WorkspaceWalkthroughIT {
     @BeforeAll
     void start() {
         gateway = new GatewayUnderTest(keycloak);
-        owner = user("owner");
-        alice = user("alice");
-        bob = user("bob");
-        charlie = user("charlie");
-        dave = user("dave");
+        owner = keycloak.newUser("owner");
+        alice = keycloak.newUser("alice");
+        bob = keycloak.newUser("bob");
+        charlie = keycloak.newUser("charlie");
+        dave = keycloak.newUser("dave");
     }
 
     @AfterAll
@@ -52,19 +53,8 @@ class WorkspaceWalkthroughIT {
         gateway.close();
     }
 
-    private String user(String prefix) {
-        String email = KeycloakServer.unique(prefix) + "@example.com";
-        keycloak.createUser(email);
-        return email;
-    }
-
     private String token(String user) {
         return keycloak.userToken(user);
-    }
-
-    private static Http.Response expect(int status, Http.Response response) {
-        assertEquals(status, response.status(), response.toString());
-        return response;
     }
 
     @Test

@@ -43,6 +43,14 @@ public final class Http {
         }
     }
 
+    /** Fails the test unless {@code response} has {@code status}; returns it for further checks. */
+    public static Response expect(int status, Response response) {
+        if (response.status() != status) {
+            throw new AssertionError("expected HTTP " + status + " but got " + response);
+        }
+        return response;
+    }
+
     public Response get(String url, String bearer) {
         return send(request(url, bearer).GET());
     }

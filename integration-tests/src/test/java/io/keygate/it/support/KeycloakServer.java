@@ -208,6 +208,13 @@ public final class KeycloakServer implements AutoCloseable {
         return location.substring(location.lastIndexOf('/') + 1);
     }
 
+    /** Creates a user with a unique email built from {@code prefix}; returns the email. */
+    public String newUser(String prefix) {
+        String email = unique(prefix) + "@example.com";
+        createUser(email);
+        return email;
+    }
+
     /** A unique suffix for names, since all test classes share this server. */
     public static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
