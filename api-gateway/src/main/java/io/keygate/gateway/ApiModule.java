@@ -3,6 +3,7 @@ package io.keygate.gateway;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.keygate.core.ResourceNames;
 import io.keygate.gateway.audit.JdbcAuditSink;
 import io.keygate.gateway.auth.AccessFilter;
 import io.keygate.gateway.config.GatewayConfig;
@@ -131,13 +132,22 @@ public final class ApiModule implements RouteModule, AutoCloseable {
                 metrics, json).register(table);
         extension.ifPresentOrElse(client -> workspaceRoutes(client).register(table), () -> LOG.warn(
                 "no Keycloak realm configured: workspace and member endpoints are not served"));
-        new ResourceRoutes(resources, json, workspace -> cleanups.find(workspace).isPresent()).register(table);
+        new ResourceRoutes(resources, json, workspace -> cleanups.find(workspace).isPresent(), this::workspaceExists).register(table);
         new InferenceProxy(settings.inference()).register(table);
         new OrgRoutes(new AllocationRepository(database), new JdbcAuditSink(database), json).register(table);
         table.add(HandlerType.GET, OpenApiDocument.PATH, "health", "This OpenAPI document", 200,
                 ctx -> json.send(ctx, 200, OpenApiDocument.build(json.mapper(), routes)));
         routes = table.routes();
         cfg.after(this::recordRequest);
+    }
+
+    /** Whether Keycloak holds the workspace, asked as the gateway itself (true when no Keycloak is configured). */
+    private boolean workspaceExists(String workspace) {
+        if (!ResourceNames.isValid(workspace)) {
+            return false;
+        }
+        return extension.flatMap(client -> serviceTokens.map(tokens ->
+                client.get("/workspaces/" + workspace, java.util.Map.of(), tokens.token()).status() != 404)).orElse(true);
     }
 
     private WorkspaceRoutes workspaceRoutes(ExtensionClient client) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.keygate.core.ResourceNames;
+import io.keygate.gateway.auth.Principal;
+import io.keygate.gateway.auth.RequestAuthorizer;
 import io.keygate.gateway.web.ApiException;
 import io.keygate.gateway.web.Caller;
 import io.keygate.gateway.web.Json;
@@ -27,15 +29,20 @@ public final class ResourceRoutes {
     private final ResourceRepository repository;
     private final Json json;
     private final Predicate<String> beingDeleted;
+    private final Predicate<String> workspaceExists;
 
     /**
-     * @param beingDeleted true for a workspace under asynchronous deletion: it is invisible, so its
-     *                     resources answer 404 even to a token minted before the deletion started
+     * @param beingDeleted    true for a workspace under asynchronous deletion: it is invisible, so its
+     *                        resources answer 404 even to a token minted before the deletion started
+     * @param workspaceExists asked before a PlatformAdmin (who needs no role, so nothing proves the
+     *                        workspace exists) creates a resource
      */
-    public ResourceRoutes(ResourceRepository repository, Json json, Predicate<String> beingDeleted) {
+    public ResourceRoutes(ResourceRepository repository, Json json, Predicate<String> beingDeleted,
+                          Predicate<String> workspaceExists) {
         this.repository = repository;
         this.json = json;
         this.beingDeleted = beingDeleted;
+        this.workspaceExists = workspaceExists;
     }
 
     public void register(RouteTable table) {
@@ -61,7 +68,14 @@ public final class ResourceRoutes {
     private void create(Context ctx, ResourceKind kind) {
         ObjectNode body = json.objectBody(ctx);
         String name = requiredName(body);
-        Resource created = repository.create(kind, workspace(ctx), name, description(body), clientFields(body),
+        String workspace = workspace(ctx);
+        // With authentication off there is nobody to check for; the store then trusts the path.
+        boolean authenticatedPlatformAdmin = Caller.principal(ctx)
+                .filter(principal -> principal != RequestAuthorizer.ANONYMOUS).map(Principal::platformAdmin).orElse(false);
+        if (authenticatedPlatformAdmin && !workspaceExists.test(workspace)) {
+            throw ApiException.notFound("workspace '" + workspace + "' not found");
+        }
+        Resource created = repository.create(kind, workspace, name, description(body), clientFields(body),
                 Caller.id(ctx));
         json.send(ctx, 201, toJson(created));
     }

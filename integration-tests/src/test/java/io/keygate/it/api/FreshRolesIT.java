@@ -50,6 +50,18 @@ class FreshRolesIT {
     }
 
     @Test
+    void platformAdminCannotCreateResourcesInAWorkspaceThatDoesNotExist() {
+        String admin = keycloak.userToken("admin@example.com");
+        String ws = KeycloakServer.unique("not-yet");
+        String projects = "/apis/entities/v2/workspaces/" + ws + "/projects";
+
+        Http.Response missing = expect(404, gateway.post(projects, admin, Map.of("name", "orphan")));
+        assertTrue(missing.json().get("detail").asText().contains(ws), missing.toString());
+        expect(201, gateway.post(WORKSPACES, admin, Map.of("name", ws)));
+        expect(201, gateway.post(projects, admin, Map.of("name", "first")));
+    }
+
+    @Test
     void memberAddedOrPromotedAfterTheirTokenWasIssuedGetsTheNewRoleAndNoMore() {
         String owner = keycloak.newUser("fresh-admin");
         String member = keycloak.newUser("fresh-member");
