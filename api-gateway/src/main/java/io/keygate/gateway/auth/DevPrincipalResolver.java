@@ -29,6 +29,9 @@ public class DevPrincipalResolver {
     /** The quickstart header that names the caller. */
     public static final String HEADER = "X-NMP-Principal-Id";
 
+    /** {@link Principal#issuer()} of a caller identified this way. */
+    public static final String ISSUER = "dev-header";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private record Cached(AuthenticatedCaller caller, long expiresAtMillis) {
@@ -70,6 +73,12 @@ public class DevPrincipalResolver {
         return caller;
     }
 
+    /** Like {@link #resolve}, but asks Keycloak now: the roles cached a moment ago may predate a change. */
+    public AuthenticatedCaller resolveFresh(String principalId) {
+        cache.remove(principalId.trim());
+        return resolve(principalId);
+    }
+
     private Principal lookup(String principal) {
         String url = keycloak.keygateApi() + "/principals/" + URLEncoder.encode(principal, StandardCharsets.UTF_8).replace("+", "%20") + "/workspaces";
         try {
@@ -88,7 +97,7 @@ public class DevPrincipalResolver {
             boolean platformAdmin = body.path("platform_admin").asBoolean(false);
             String email = principal.contains("@") ? principal : null;
             return new Principal(principal, email, principal, PrincipalMapper.parseRoles(workspaces), Map.of(), Set.of(),
-                    platformAdmin, "dev-header");
+                    platformAdmin, ISSUER);
         } catch (IOException e) {
             throw AuthFailure.unavailable("cannot look up roles of principal: " + e.getMessage());
         } catch (InterruptedException e) {

@@ -74,8 +74,8 @@ public final class RequestAuthorizer {
         String token = bearer(authorization);
         AuthenticatedCaller caller = identify(token, devPrincipal);
         Decision decision = policy.decide(caller.caller(), method, path);
-        if (decision.outcome() == Decision.Outcome.MISSING_ROLE && decision.workspace() != null && freshRoles != null) {
-            AuthenticatedCaller current = freshRoles.refresh(caller, token);
+        if (decision.outcome() == Decision.Outcome.MISSING_ROLE && decision.workspace() != null) {
+            AuthenticatedCaller current = withCurrentRoles(caller, token);
             if (current != null) {
                 caller = current;
                 decision = policy.decide(caller.caller(), method, path);
@@ -85,6 +85,14 @@ public final class RequestAuthorizer {
             throw denial(decision);
         }
         return new Authorized(caller.principal(), token, decision);
+    }
+
+    /** The caller with the roles Keycloak holds now, or null when there is no way to ask. */
+    private AuthenticatedCaller withCurrentRoles(AuthenticatedCaller caller, String token) {
+        if (devPrincipals != null && DevPrincipalResolver.ISSUER.equals(caller.principal().issuer())) {
+            return devPrincipals.resolveFresh(caller.principal().subject());
+        }
+        return freshRoles == null ? null : freshRoles.refresh(caller, token);
     }
 
     private AuthenticatedCaller identify(String token, String devPrincipal) {

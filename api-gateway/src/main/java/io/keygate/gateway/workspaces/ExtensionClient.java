@@ -31,13 +31,31 @@ public final class ExtensionClient {
         }
     }
 
+    /** Names the principal a platform-admin service account acts for (honoured by the extension only then). */
+    public static final String ACT_AS_HEADER = "X-Keygate-Act-As";
+
     private final String baseUrl;
     private final HttpClient http;
+    private final String actAs;
 
     /** @param baseUrl {@code http://host:port/realms/<realm>/keygate}, without a trailing slash */
     public ExtensionClient(String baseUrl) {
-        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl,
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), null);
+    }
+
+    private ExtensionClient(String baseUrl, HttpClient http, String actAs) {
+        this.baseUrl = baseUrl;
+        this.http = http;
+        this.actAs = actAs;
+    }
+
+    /**
+     * The same client, asking Keycloak to decide as {@code principal} (dev-header mode, where the
+     * caller has no token of their own and the gateway's service account carries the request).
+     */
+    public ExtensionClient actingFor(String principal) {
+        return new ExtensionClient(baseUrl, http, principal);
     }
 
     public String baseUrl() {
@@ -79,6 +97,9 @@ public final class ExtensionClient {
                 .timeout(TIMEOUT)
                 .header("Accept", "application/json")
                 .header("Authorization", "Bearer " + token);
+        if (actAs != null) {
+            request.header(ACT_AS_HEADER, actAs);
+        }
         if (json != null) {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
         } else {

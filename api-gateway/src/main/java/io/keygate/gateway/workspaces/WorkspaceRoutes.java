@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.keygate.gateway.auth.DevPrincipalResolver;
 import io.keygate.gateway.resources.ResourceKind;
 import io.keygate.gateway.resources.ResourceRepository;
 import io.keygate.gateway.web.ApiException;
@@ -33,9 +34,6 @@ public final class WorkspaceRoutes {
     static final String MEMBERS = WORKSPACES + "/{workspace}/members";
     static final String MEMBER = MEMBERS + "/{principal_id}";
 
-    /** Issuer name the dev-header resolver gives its principals (see {@code DevPrincipalResolver}). */
-    private static final String DEV_HEADER_ISSUER = "dev-header";
-
     private final ExtensionClient extension;
     private final ResourceRepository resources;
     private final CleanupRepository cleanups;
@@ -55,28 +53,28 @@ public final class WorkspaceRoutes {
 
     public void register(RouteTable table) {
         table.add(HandlerType.GET, WORKSPACES, "workspaces", "List the workspaces visible to the caller", 200,
-                ctx -> relay(ctx, extension.get("/workspaces", listQuery(ctx), token(ctx)), 200));
+                ctx -> relay(ctx, client(ctx).get("/workspaces", listQuery(ctx), token(ctx)), 200));
         table.add(HandlerType.POST, WORKSPACES, "workspaces", "Create a workspace (the creator becomes Admin)", 201,
-                ctx -> relay(ctx, extension.post("/workspaces", token(ctx), json.objectBody(ctx).toString()), 201));
+                ctx -> relay(ctx, client(ctx).post("/workspaces", token(ctx), json.objectBody(ctx).toString()), 201));
         table.add(HandlerType.GET, WORKSPACE, "workspaces", "Get a workspace", 200,
-                ctx -> relay(ctx, extension.get(workspacePath(ctx.pathParam("name")), Map.of(), token(ctx)), 200));
+                ctx -> relay(ctx, client(ctx).get(workspacePath(ctx.pathParam("name")), Map.of(), token(ctx)), 200));
         table.add(HandlerType.PUT, WORKSPACE, "workspaces", "Update a workspace's description", 200,
-                ctx -> relay(ctx, extension.put(workspacePath(ctx.pathParam("name")), token(ctx),
+                ctx -> relay(ctx, client(ctx).put(workspacePath(ctx.pathParam("name")), token(ctx),
                         json.objectBody(ctx).toString()), 200));
         table.add(HandlerType.DELETE, WORKSPACE, "workspaces",
                 "Delete a workspace (409 while it holds resources; ?cascade=true deletes them asynchronously)", 200,
                 this::deleteWorkspace);
         table.add(HandlerType.GET, MEMBERS, "members", "List a workspace's members", 200,
-                ctx -> relay(ctx, extension.get(membersPath(ctx), listQuery(ctx), token(ctx)), 200));
+                ctx -> relay(ctx, client(ctx).get(membersPath(ctx), listQuery(ctx), token(ctx)), 200));
         table.add(HandlerType.POST, MEMBERS, "members", "Add a member or merge roles into an existing one", 201,
-                ctx -> relay(ctx, extension.post(membersPath(ctx), token(ctx), json.objectBody(ctx).toString()), 201));
+                ctx -> relay(ctx, client(ctx).post(membersPath(ctx), token(ctx), json.objectBody(ctx).toString()), 201));
         table.add(HandlerType.PUT, MEMBER, "members", "Replace a member's roles", 200,
-                ctx -> relay(ctx, extension.put(memberPath(ctx), token(ctx), json.objectBody(ctx).toString()), 200));
+                ctx -> relay(ctx, client(ctx).put(memberPath(ctx), token(ctx), json.objectBody(ctx).toString()), 200));
         table.add(HandlerType.DELETE, MEMBER, "members", "Remove a member", 200, this::deleteMember);
     }
 
     private void deleteMember(Context ctx) {
-        ExtensionClient.Reply reply = extension.delete(memberPath(ctx), token(ctx));
+        ExtensionClient.Reply reply = client(ctx).delete(memberPath(ctx), token(ctx));
         if (reply.isSuccess()) {
             json.send(ctx, 200, json.deleted(ctx.pathParam("principal_id")));
         } else {
@@ -88,7 +86,7 @@ public final class WorkspaceRoutes {
         String name = ctx.pathParam("name");
         boolean cascade = cascade(ctx);
         String token = token(ctx);
-        ExtensionClient.Reply found = extension.get(workspacePath(name), Map.of(), token);
+        ExtensionClient.Reply found = client(ctx).get(workspacePath(name), Map.of(), token);
         if (found.status() == 404 && retryFailedCleanup(ctx, name, token)) {
             return;
         }
@@ -103,7 +101,7 @@ public final class WorkspaceRoutes {
         } else if (!remaining.isEmpty()) {
             throw ApiException.conflict(nonEmptyMessage(name, remaining));
         } else {
-            ExtensionClient.Reply deleted = extension.delete(workspacePath(name), token);
+            ExtensionClient.Reply deleted = client(ctx).delete(workspacePath(name), token);
             if (deleted.isSuccess()) {
                 json.send(ctx, 200, json.deleted(id));
             } else {
@@ -126,7 +124,7 @@ public final class WorkspaceRoutes {
     }
 
     private void startCleanup(Context ctx, String name, String id, String token) {
-        ExtensionClient.Reply staged = extension.put(workspacePath(name) + "/deletion-stage", token,
+        ExtensionClient.Reply staged = client(ctx).put(workspacePath(name) + "/deletion-stage", token,
                 "{\"stage\":\"" + CleanupStage.pending.name() + "\"}");
         if (!staged.isSuccess()) {
             relay(ctx, staged, 202);
@@ -162,9 +160,15 @@ public final class WorkspaceRoutes {
      * The caller's bearer token. In dev-header mode the "token" may be an email and the identity a
      * header, neither of which Keycloak accepts, so the service account stands in (development only).
      */
+    /** The extension as the caller sees it: in dev-header mode, acting for the dev principal. */
+    private ExtensionClient client(Context ctx) {
+        return Caller.principal(ctx).filter(p -> DevPrincipalResolver.ISSUER.equals(p.issuer()))
+                .map(p -> extension.actingFor(p.id())).orElse(extension);
+    }
+
     private String token(Context ctx) {
         Optional<String> token = Caller.token(ctx);
-        boolean devIdentity = Caller.principal(ctx).map(p -> DEV_HEADER_ISSUER.equals(p.issuer())).orElse(false);
+        boolean devIdentity = Caller.principal(ctx).map(p -> DevPrincipalResolver.ISSUER.equals(p.issuer())).orElse(false);
         if (token.isPresent() && !devIdentity) {
             return token.get();
         }

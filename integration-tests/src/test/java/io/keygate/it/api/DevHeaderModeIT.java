@@ -1,6 +1,8 @@
 package io.keygate.it.api;
 
 import static io.keygate.it.support.Http.expect;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keygate.it.support.Http;
 import io.keygate.it.support.KeycloakServer;
@@ -54,6 +56,31 @@ class DevHeaderModeIT {
         expect(201, send(devGateway, "POST", projects, owner, Map.of("name", "by-owner")));
         expect(201, devGateway.post(projects, "admin@example.com", Map.of("name", "by-platform-admin-api-key")));
         expect(403, send(devGateway, "GET", projects, keycloak.newUser("dev-stranger"), null));
+    }
+
+    @Test
+    void workspaceAndMemberWritesAreDecidedAndRecordedAsTheDevPrincipal() {
+        String owner = keycloak.newUser("dev-creator");
+        String other = keycloak.newUser("dev-other");
+        String ws = KeycloakServer.unique("dev-created");
+        String members = "/apis/entities/v2/workspaces/" + ws + "/members";
+
+        Http.Response created = expect(201, send(devGateway, "POST", "/apis/entities/v2/workspaces", owner, Map.of("name", ws)));
+        assertEquals(owner, created.json().get("created_by").asText(), created.toString());
+        expect(201, send(devGateway, "POST", members, owner, Map.of("principal", other, "roles", List.of("Viewer"))));
+        String list = expect(200, send(devGateway, "GET", members, other, null)).body();
+        assertTrue(list.contains("\"principal\":\"" + owner + "\",\"roles\":[\"Admin\"]"), list);
+        expect(403, send(devGateway, "POST", members, other, Map.of("principal", other, "roles", List.of("Admin"))));
+    }
+
+    @Test
+    void onlyAPlatformAdminServiceAccountMayActForSomeoneElse() {
+        Http.Response refused = http.send(Http.request(keycloak.keygateApi() + "/workspaces", keycloak.userToken("admin@example.com"))
+                .header("X-Keygate-Act-As", "alice@example.com").GET());
+
+        expect(403, refused);
+        expect(200, http.send(Http.request(keycloak.keygateApi() + "/workspaces", keycloak.gatewayToken())
+                .header("X-Keygate-Act-As", "alice@example.com").GET()));
     }
 
     @Test

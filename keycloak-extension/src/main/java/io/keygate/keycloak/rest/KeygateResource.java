@@ -2,6 +2,7 @@ package io.keygate.keycloak.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keygate.keycloak.membership.Principals;
 import io.keygate.keycloak.membership.RoleResolver;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -35,6 +36,10 @@ import org.keycloak.services.resources.admin.AdminAuth;
  * released. Errors are always {@code {"detail": "..."}}.
  */
 public final class KeygateResource {
+
+    /** Header naming the principal a platform-admin service account acts for. */
+    static final String ACT_AS_HEADER = "X-Keygate-Act-As";
+
 
     private static final Logger LOG = Logger.getLogger(KeygateResource.class);
 
@@ -165,10 +170,29 @@ public final class KeygateResource {
         if (user == null || !user.isEnabled()) {
             throw new ApiException(401, "The token's user no longer exists or is disabled");
         }
-        Caller caller = Caller.of(user, new RoleResolver(target, realm));
+        RoleResolver resolver = new RoleResolver(target, realm);
+        Caller caller = Caller.of(actingFor(target, realm, user, resolver), resolver);
         AdminEvents events = new AdminEvents(target, realm,
                 new AdminAuth(realm, auth.token(), user, auth.client()), session.getContext().getConnection());
         return new Apis(new WorkspaceApi(target, realm, caller, events), new MemberApi(target, realm, caller, events));
+    }
+
+    /**
+     * The user decisions are made for. Normally the token's user. A platform-admin service account
+     * (the gateway, in its dev-header mode) may name another principal in {@value #ACT_AS_HEADER};
+     * anyone else who sends it is refused rather than silently ignored. Admin events still record
+     * the service account as the one who acted.
+     */
+    private UserModel actingFor(KeycloakSession target, RealmModel realm, UserModel tokenUser, RoleResolver resolver) {
+        String principal = session.getContext().getRequestHeaders().getHeaderString(ACT_AS_HEADER);
+        if (principal == null || principal.isBlank()) {
+            return tokenUser;
+        }
+        if (tokenUser.getServiceAccountClientLink() == null || !resolver.isPlatformAdmin(tokenUser)) {
+            throw ApiException.forbidden("Only a platform-admin service account may act for another principal");
+        }
+        return new Principals(target, realm).find(principal.trim()).orElseThrow(() ->
+                ApiException.notFound("No user or service account named '" + principal.trim() + "' exists in realm '" + realm.getName() + "'"));
     }
 
     private Response handle(int status, Function<AuthResult, Map<String, Object>> work) {
