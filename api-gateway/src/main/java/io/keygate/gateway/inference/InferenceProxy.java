@@ -2,10 +2,10 @@ package io.keygate.gateway.inference;
 
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.keygate.core.ApiException;
 import io.keygate.core.Role;
 import io.keygate.gateway.auth.Principal;
 import io.keygate.gateway.auth.UpstreamHeaders;
-import io.keygate.gateway.web.ApiException;
 import io.keygate.gateway.web.Caller;
 import io.keygate.gateway.web.RouteTable;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.keygate.gateway.orgs;
 
+import io.keygate.core.ApiException;
 import io.keygate.gateway.store.Database;
-import io.keygate.gateway.web.ApiException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

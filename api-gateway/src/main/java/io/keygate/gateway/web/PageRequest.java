@@ -1,6 +1,7 @@
 package io.keygate.gateway.web;
 
 import io.javalin.http.Context;
+import io.keygate.core.ApiException;
 import java.util.List;
 
 /**

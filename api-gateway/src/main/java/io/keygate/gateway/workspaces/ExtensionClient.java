@@ -1,6 +1,6 @@
 package io.keygate.gateway.workspaces;
 
-import io.keygate.gateway.web.ApiException;
+import io.keygate.core.ApiException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keygate.core.ApiException;
 import io.keygate.gateway.resources.Resource;
 import io.keygate.gateway.resources.ResourceKind;
 import io.keygate.gateway.resources.ResourceRepository;
 import io.keygate.gateway.orgs.Allocation;
 import io.keygate.gateway.orgs.AllocationRepository;
-import io.keygate.gateway.web.ApiException;
 import io.keygate.gateway.web.Json;
 import io.keygate.gateway.web.Page;
 import io.keygate.gateway.web.PageRequest;

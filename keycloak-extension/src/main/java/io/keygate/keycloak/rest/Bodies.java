@@ -3,6 +3,7 @@ package io.keygate.keycloak.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keygate.core.ApiException;
 import io.keygate.core.Role;
 import java.util.EnumSet;
 import java.util.Optional;

@@ -2,6 +2,7 @@ package io.keygate.keycloak.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keygate.core.ApiException;
 import io.keygate.keycloak.membership.Principals;
 import io.keygate.keycloak.membership.RoleResolver;
 import jakarta.ws.rs.DELETE;
@@ -39,7 +40,6 @@ public final class KeygateResource {
 
     /** Header naming the principal a platform-admin service account acts for. */
     static final String ACT_AS_HEADER = "X-Keygate-Act-As";
-
 
     private static final Logger LOG = Logger.getLogger(KeygateResource.class);
 

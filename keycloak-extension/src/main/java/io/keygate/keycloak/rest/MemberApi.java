@@ -1,6 +1,7 @@
 package io.keygate.keycloak.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.keygate.core.ApiException;
 import io.keygate.core.Role;
 import io.keygate.core.WorkspaceLayout;
 import io.keygate.keycloak.membership.Grant;

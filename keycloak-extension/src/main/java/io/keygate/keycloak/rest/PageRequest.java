@@ -1,5 +1,6 @@
 package io.keygate.keycloak.rest;
 
+import io.keygate.core.ApiException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package io.keygate.keycloak.rest;
 
+import io.keygate.core.ApiException;
 import io.keygate.core.Role;
 import io.keygate.core.WorkspaceLayout;
 import io.keygate.keycloak.membership.RoleResolver;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keygate.core.ApiException;
 import io.keygate.core.Role;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package io.keygate.keycloak.rest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.keygate.core.ApiException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,9 @@
-package io.keygate.gateway.web;
+package io.keygate.core;
 
 /**
- * A failure answered to the client as {@code {"detail": "..."}} with the given status. The detail
- * is shown to the caller, so it must never carry secrets, SQL or stack traces.
+ * A failure answered to the client as {@code {"detail": "..."}} with the given HTTP status, by the
+ * gateway and by the Keycloak extension alike. The detail is shown to the caller, so it must never
+ * carry secrets, SQL or stack traces.
  */
 public final class ApiException extends RuntimeException {
 
@@ -23,6 +24,14 @@ public final class ApiException extends RuntimeException {
         return getMessage();
     }
 
+    public static ApiException badRequest(String detail) {
+        return new ApiException(400, detail);
+    }
+
+    public static ApiException forbidden(String detail) {
+        return new ApiException(403, detail);
+    }
+
     public static ApiException notFound(String detail) {
         return new ApiException(404, detail);
     }
@@ -33,9 +42,5 @@ public final class ApiException extends RuntimeException {
 
     public static ApiException unprocessable(String detail) {
         return new ApiException(422, detail);
-    }
-
-    public static ApiException badRequest(String detail) {
-        return new ApiException(400, detail);
     }
 }
