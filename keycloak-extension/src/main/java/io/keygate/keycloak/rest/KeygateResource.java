@@ -184,7 +184,7 @@ public final class KeygateResource {
      * the service account as the one who acted.
      */
     private UserModel actingFor(KeycloakSession target, RealmModel realm, UserModel tokenUser, RoleResolver resolver) {
-        String principal = session.getContext().getRequestHeaders().getHeaderString(ACT_AS_HEADER);
+        String principal = session.getContext().getHttpRequest().getHttpHeaders().getHeaderString(ACT_AS_HEADER);
         if (principal == null || principal.isBlank()) {
             return tokenUser;
         }
