@@ -2,7 +2,6 @@ package io.keygate.gateway.auth;
 
 import io.keygate.gateway.config.GatewayConfig;
 import io.keygate.gateway.config.IssuerSettings;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,8 +16,9 @@ import java.util.Map;
  * already verified token, so Keycloak answers with that caller's live membership and nothing
  * else. The answer can only reflect Keycloak's current truth: it may grant what the token lacks,
  * and it replaces the token's roles for that request. A revoked role still lasts until the
- * token expires, as with any JWT. Answers are cached per token for {@link #TTL_MILLIS} (bounded),
- * so repeated refusals cost no further calls; a failed lookup leaves the refusal as it was.
+ * token expires, as with any JWT. Answers are cached per token for {@link #TTL_MILLIS} in a
+ * {@link VerifiedTokenCache}, so repeated refusals cost no further calls; a failed lookup leaves
+ * the refusal as it was.
  */
 public final class FreshWorkspaceRoles {
 
@@ -29,22 +29,14 @@ public final class FreshWorkspaceRoles {
     private final String issuerName;
     private final String endpoint;
     private final String issuerUrl;
-    private final Map<String, Cached> cache;
-
-    private record Cached(AuthenticatedCaller caller, long expiresAt) {
-    }
+    private final VerifiedTokenCache answers;
 
     FreshWorkspaceRoles(OverageResolver source, String issuerName, String issuerUrl, int maxEntries) {
         this.source = source;
         this.issuerName = issuerName;
         this.issuerUrl = issuerUrl;
         this.endpoint = issuerUrl + "/keygate/me/workspaces";
-        this.cache = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
-                return size() > maxEntries;
-            }
-        };
+        this.answers = new VerifiedTokenCache(maxEntries);
     }
 
     /** The lookup for the configured keygate realm, or null when no configured issuer is that realm. */
@@ -59,46 +51,36 @@ public final class FreshWorkspaceRoles {
         return null;
     }
 
-    /** The caller with live workspace roles, or null when this token is not from the keygate realm or the lookup failed. */
+    /**
+     * The caller with live workspace roles (the caller unchanged when the lookup failed), or null
+     * when this token is not from the keygate realm.
+     */
     AuthenticatedCaller refresh(AuthenticatedCaller caller, String token) {
-        Principal principal = caller.principal();
-        if (token == null || !issuerName.equals(principal.issuer())) {
+        if (token == null || !issuerName.equals(caller.principal().issuer())) {
             return null;
         }
         long now = System.currentTimeMillis();
-        Cached cached = cached(token, now);
+        AuthenticatedCaller cached = answers.get(token, now);
         if (cached != null) {
-            return cached.caller();
+            return cached;
         }
-        AuthenticatedCaller fresh = lookUp(principal, token);
-        synchronized (cache) {
-            cache.put(token, new Cached(fresh, now + TTL_MILLIS));
-        }
+        AuthenticatedCaller fresh = lookUp(caller, token);
+        answers.put(token, fresh, now + TTL_MILLIS, now);
         return fresh;
     }
 
-    private Cached cached(String token, long now) {
-        synchronized (cache) {
-            Cached cached = cache.get(token);
-            if (cached != null && cached.expiresAt() <= now) {
-                cache.remove(token);
-                return null;
-            }
-            return cached;
-        }
-    }
-
-    private AuthenticatedCaller lookUp(Principal principal, String token) {
+    private AuthenticatedCaller lookUp(AuthenticatedCaller caller, String token) {
+        Principal principal = caller.principal();
         try {
             Object live = source.fetch(endpoint, token, issuerUrl, CLAIM);
             if (!(live instanceof Map<?, ?> roles)) {
-                return null;
+                return caller;
             }
             return AuthenticatedCaller.of(new Principal(principal.subject(), principal.email(), principal.displayName(),
                     PrincipalMapper.parseRoles(roles), principal.orgRoles(), principal.scopes(), principal.platformAdmin(),
                     principal.issuer()));
         } catch (AuthFailure lookupFailed) {
-            return null;
+            return caller;
         }
     }
 }
