@@ -20,6 +20,7 @@ import io.keygate.gateway.auth.TokenAuthenticator;
 import io.keygate.gateway.config.GatewayConfig;
 import io.keygate.gateway.health.HealthRoutes;
 import io.keygate.gateway.policy.PolicyLoader;
+import io.keygate.gateway.web.UnreadBodyDrain;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,6 +71,7 @@ public final class GatewayApp {
             });
             cfg.startup.showJavalinBanner = false;
             cfg.routes.before(new AccessFilter(authorizer));
+            cfg.routes.after(new UnreadBodyDrain());
             cfg.routes.exception(AuthFailure.class, GatewayApp::answer);
             cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
             cfg.routes.exception(Exception.class, GatewayApp::internalError);

@@ -1,0 +1,57 @@
+package io.keygate.gateway.web;
+
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import jakarta.servlet.ServletInputStream;
+import java.io.IOException;
+
+/**
+ * The after-handler that keeps HTTP/1.1 connections honest when a request is answered without its
+ * body being read, which every denial does (the access filter decides on headers alone).
+ *
+ * <p>Jetty may not wait for a body nobody reads: if the body has not fully arrived when the
+ * response goes out, the connection is dropped, and a client that reuses it, or is still writing
+ * the body, loses the answer ("header parser received no bytes" in Java, "RemoteDisconnected" in
+ * Python). So a small unread body with a declared length (at most {@link #MAX_DRAINED_BYTES}) is
+ * read and dropped, and the connection stays open. A larger or chunked unread body is never read
+ * for a caller the gateway turned away; the response says {@code Connection: close} instead, so
+ * no client queues another request on it.
+ */
+public final class UnreadBodyDrain implements Handler {
+
+    /** The most the gateway reads of a body no handler wanted. */
+    public static final long MAX_DRAINED_BYTES = 64 * 1024;
+
+    @Override
+    public void handle(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        boolean chunked = ctx.header("Transfer-Encoding") != null;
+        if (declared <= 0 && !chunked) {
+            return;
+        }
+        try {
+            ServletInputStream body = ctx.req().getInputStream();
+            if (body.isFinished()) {
+                return;
+            }
+            if (!chunked && declared <= MAX_DRAINED_BYTES && readToEnd(body, declared)) {
+                return;
+            }
+        } catch (IOException | IllegalStateException unreadable) {
+            // the client went away or a handler took the reader instead; the connection cannot be trusted
+        }
+        ctx.header("Connection", "close");
+    }
+
+    private static boolean readToEnd(ServletInputStream body, long declared) throws IOException {
+        byte[] buffer = new byte[8192];
+        long total = 0;
+        for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+            total += n;
+            if (total > declared) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
