@@ -45,6 +45,11 @@ public final class WorkspaceLayout {
         return workspacePath(workspace) + "/" + role.name();
     }
 
+    /** {@code default} or {@code system}: created by keygate in every realm, never deleted. */
+    public static boolean isBuiltIn(String workspace) {
+        return DEFAULT_WORKSPACE.equals(workspace) || SYSTEM_WORKSPACE.equals(workspace);
+    }
+
     /** The wildcard may grant Viewer or Editor; an Admin wildcard would hand everyone the member list. */
     public static boolean isAllowedWildcardRole(Role role) {
         return role != null && !role.includes(Role.Admin);

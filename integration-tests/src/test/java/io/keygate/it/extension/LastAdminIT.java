@@ -96,6 +96,28 @@ class LastAdminIT {
     }
 
     @Test
+    void adminRestApiCannotDeleteTheUserWhoIsTheLastAdmin() {
+        String owner = api.newUser("sole-admin");
+        String workspace = KeycloakServer.unique("orphan-guard");
+        api.createWorkspace(keycloak.userToken(owner), workspace);
+        String adminToken = keycloak.adminToken();
+        String ownerId = api.userId(adminToken, owner);
+
+        Http.Response refused = api.http.delete(keycloak.adminApi() + "/users/" + ownerId, adminToken);
+        System.out.println("[last-admin] admin REST DELETE /users/{id} of the last Admin: " + refused);
+
+        assertEquals(409, refused.status(), "Keycloak's admin REST API refused deleting the user: " + refused);
+        assertTrue(refused.body().contains("last Admin of workspace '" + workspace + "'"), refused.body());
+        KeygateApi.expect(200, api.http.get(keycloak.adminApi() + "/users/" + ownerId, adminToken));
+        assertEquals(List.of(owner), adminsOf(workspace, keycloak.userToken("admin@example.com")), "nothing was removed");
+
+        String second = api.newUser("next-admin");
+        api.addMember(keycloak.userToken(owner), workspace, second, "Admin");
+        KeygateApi.expect(204, api.http.delete(keycloak.adminApi() + "/users/" + ownerId, adminToken));
+        assertEquals(List.of(second), adminsOf(workspace, keycloak.userToken("admin@example.com")));
+    }
+
+    @Test
     void concurrentAdminRestRemovalsAlwaysLeaveAnAdmin() throws Exception {
         int admins = 5;
         for (int round = 1; round <= 10; round++) {

@@ -43,6 +43,29 @@ class OrgClaimsIT {
         assertEquals("[\"acme:TENANT_ADMIN\"]", nico.path("roles").toString());
     }
 
+    @Test
+    void anOrganizationCreatedAfterStartUpGetsItsRoleGroups() {
+        KeygateApi api = new KeygateApi(keycloak);
+        String admin = keycloak.adminToken();
+        String orgs = keycloak.adminApi() + "/organizations";
+        String alias = KeycloakServer.unique("beta");
+        KeygateApi.expect(201, api.http.post(orgs, admin, Map.of("name", "Beta " + alias, "alias", alias,
+                "domains", List.of(Map.of("name", alias + ".example.com")))));
+        String orgId = organizationId(api, admin, alias);
+
+        for (String role : List.of("PROVIDER_ADMIN", "PROVIDER_VIEWER", "TENANT_ADMIN")) {
+            Http.Response group = api.http.get(orgs + "/" + orgId + "/groups/group-by-path/" + role, admin);
+            System.out.println("[orgs] new organization " + alias + ", group " + role + " -> " + group.status());
+            KeygateApi.expect(200, group);
+        }
+
+        String tenantAdmin = api.http.get(orgs + "/" + orgId + "/groups/group-by-path/TENANT_ADMIN", admin).json().get("id").asText();
+        KeygateApi.expect(204, api.http.delete(orgs + "/" + orgId + "/groups/" + tenantAdmin, admin));
+        String userId = api.userId(admin, api.newUser("beta-member"));
+        KeygateApi.expect(201, api.http.post(orgs + "/" + orgId + "/members", admin, "\"" + userId + "\""));
+        KeygateApi.expect(200, api.http.get(orgs + "/" + orgId + "/groups/group-by-path/TENANT_ADMIN", admin));
+    }
+
     private String organizationId(KeygateApi api, String admin, String alias) {
         Http.Response all = api.http.get(keycloak.adminApi() + "/organizations?max=100", admin);
         KeygateApi.expect(200, all);

@@ -4,6 +4,7 @@ import io.keygate.keycloak.org.OrgRoles;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.OrganizationModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.PostMigrationEvent;
@@ -13,6 +14,9 @@ import org.keycloak.provider.ProviderEventListener;
 /**
  * Ensures the built-in workspaces once Keycloak has started (after migration and realm import)
  * and the organization role groups, in every realm but {@code master}, and in each realm created later.
+ * Keycloak fires no event when an organization is created, so an organization made after start-up
+ * gets its role groups when its first member joins (and, in realms with the {@code keygate-events}
+ * listener, at once from the admin event).
  */
 public final class BootstrapListener implements ProviderEventListener {
 
@@ -32,6 +36,11 @@ public final class BootstrapListener implements ProviderEventListener {
             LOG.info("keygate built-in workspaces ensured in every realm");
         } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
             ensure(created.getKeycloakSession(), created.getCreatedRealm());
+        } else if (event instanceof OrganizationModel.OrganizationMemberJoinEvent joined) {
+            RealmModel realm = joined.getSession().getContext().getRealm();
+            if (realm != null) {
+                new OrgRoles(joined.getSession(), realm).ensureRoleGroups(joined.getOrganization().getId());
+            }
         }
     }
 

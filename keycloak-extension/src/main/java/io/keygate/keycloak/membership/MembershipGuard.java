@@ -9,6 +9,7 @@ import java.time.Instant;
 import org.jboss.logging.Logger;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.UserModel;
 import org.keycloak.provider.Provider;
 import org.keycloak.provider.ProviderEvent;
 import org.keycloak.provider.ProviderEventListener;
@@ -20,8 +21,9 @@ import org.keycloak.services.ErrorResponse;
  * refuses (HTTP 409, rolling back the change) when the last Admin of a workspace leaves its
  * {@code Admin} group. Keycloak fires the leave event after the row is deleted and flushed, so the
  * count of remaining Admins seen here already excludes the leaving user; a row lock on the Admin
- * group makes concurrent removals count one after the other. Memberships removed in bulk
- * (user or group deletion) fire no event and are not guarded.
+ * group makes concurrent removals count one after the other. Deleting a user removes their
+ * memberships in bulk without leave events, so the user's pre-removal event is checked too: the
+ * last Admin of a workspace cannot be deleted until someone else is Admin there.
  */
 public final class MembershipGuard implements ProviderEventListener {
 
@@ -34,6 +36,8 @@ public final class MembershipGuard implements ProviderEventListener {
             onJoin(join);
         } else if (event instanceof GroupModel.GroupMemberLeaveEvent leave) {
             onLeave(leave);
+        } else if (event instanceof UserModel.UserPreRemovedEvent removal) {
+            onUserRemoval(removal);
         }
     }
 
@@ -65,6 +69,24 @@ public final class MembershipGuard implements ProviderEventListener {
             throw ErrorResponse.error("Cannot remove the last Admin of workspace '" + workspace
                     + "': add another Admin first", Response.Status.CONFLICT);
         }
+    }
+
+    private void onUserRemoval(UserModel.UserPreRemovedEvent removal) {
+        KeycloakSession session = removal.getKeycloakSession();
+        UserModel user = removal.getUser();
+        Memberships memberships = new Memberships(session, removal.getRealm());
+        user.getGroupsStream()
+                .filter(group -> WorkspaceGroups.roleOf(group).filter(role -> role == Role.Admin).isPresent())
+                .toList()
+                .forEach(adminGroup -> {
+                    lockAdminGroup(session, adminGroup);
+                    if (memberships.adminCount(adminGroup, 2) < 2) {
+                        String workspace = adminGroup.getParent().getName();
+                        LOG.infof("Refused deleting user %s, the last Admin of workspace %s", user.getUsername(), workspace);
+                        throw ErrorResponse.error("Cannot delete user '" + user.getUsername() + "': they are the last Admin of workspace '"
+                                + workspace + "'; make someone else Admin there first", Response.Status.CONFLICT);
+                    }
+                });
     }
 
     /**

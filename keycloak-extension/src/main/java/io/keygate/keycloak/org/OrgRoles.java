@@ -58,6 +58,15 @@ public final class OrgRoles {
         organizations.getAllStream().toList().forEach(org -> ensureRoleGroups(organizations, org));
     }
 
+    /** Creates the org-role groups of one organization where they are missing (an organization made after start-up). */
+    public void ensureRoleGroups(String organizationId) {
+        OrganizationProvider organizations = provider();
+        OrganizationModel org = organizations == null ? null : organizations.getById(organizationId);
+        if (org != null) {
+            ensureRoleGroups(organizations, org);
+        }
+    }
+
     private void ensureRoleGroups(OrganizationProvider organizations, OrganizationModel org) {
         for (OrgRole role : OrgRole.values()) {
             boolean exists = organizations.searchGroupsByName(org, role.name(), true, 0, 1).findAny().isPresent();

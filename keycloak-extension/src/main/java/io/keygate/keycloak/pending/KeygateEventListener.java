@@ -1,5 +1,7 @@
 package io.keygate.keycloak.pending;
 
+import io.keygate.keycloak.org.OrgRoles;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
@@ -15,7 +17,8 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 /**
  * Event listener {@code keygate-events}: turns pending grants into memberships when a user
  * appears (REGISTER, which also covers first broker login; admin CREATE USER) and, as a safety
- * net, on every LOGIN. A failure here is logged and never breaks the login or the admin call.
+ * net, on every LOGIN; and gives an organization created through the admin API its org-role
+ * groups at once. A failure here is logged and never breaks the login or the admin call.
  */
 public final class KeygateEventListener implements EventListenerProvider {
 
@@ -40,24 +43,33 @@ public final class KeygateEventListener implements EventListenerProvider {
 
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
-        if (event.getOperationType() != OperationType.CREATE || event.getResourceType() != ResourceType.USER) {
+        String path = event.getResourcePath();
+        if (event.getOperationType() != OperationType.CREATE || path == null) {
             return;
         }
-        String path = event.getResourcePath();
-        if (path != null && path.startsWith("users/")) {
+        if (event.getResourceType() == ResourceType.USER && path.startsWith("users/")) {
             resolve(event.getRealmId(), path.substring("users/".length()));
+        } else if (event.getResourceType() == ResourceType.ORGANIZATION && path.startsWith("organizations/")) {
+            String organizationId = path.substring("organizations/".length());
+            run("create the org-role groups of organization " + organizationId,
+                    s -> new OrgRoles(s, s.realms().getRealm(event.getRealmId())).ensureRoleGroups(organizationId));
         }
     }
 
     private void resolve(String realmId, String userId) {
+        run("resolve pending workspace grants of user " + userId, s -> resolveIn(s, realmId, userId));
+    }
+
+    /** Runs in the event's transaction when there is one, otherwise in a new one; logs instead of failing. */
+    private void run(String what, Consumer<KeycloakSession> job) {
         try {
             if (session.getTransactionManager().isActive()) {
-                resolveIn(session, realmId, userId);
+                job.accept(session);
             } else {
-                KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> resolveIn(s, realmId, userId));
+                KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), job::accept);
             }
         } catch (RuntimeException e) {
-            LOG.warnf(e, "Could not resolve pending workspace grants of user %s", userId);
+            LOG.warnf(e, "Could not %s", what);
         }
     }
 

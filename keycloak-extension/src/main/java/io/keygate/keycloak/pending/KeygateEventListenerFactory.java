@@ -3,7 +3,7 @@ package io.keygate.keycloak.pending;
 import com.google.auto.service.AutoService;
 import io.keygate.keycloak.bootstrap.BootstrapListener;
 import io.keygate.keycloak.membership.MembershipGuard;
-import io.keygate.keycloak.workspace.RenameGuard;
+import io.keygate.keycloak.workspace.WorkspaceTreeGuard;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
@@ -13,8 +13,8 @@ import org.keycloak.models.KeycloakSessionFactory;
 /**
  * Factory of the {@code keygate-events} listener. Its {@link #postInit} also registers the
  * server-wide listeners that do not depend on a realm's event settings: the membership guard
- * (grant metadata, last-Admin rule for every membership change), the rename guard for workspace
- * groups and the built-in workspace bootstrap.
+ * (grant metadata, last-Admin rule for every membership change), the guard of the workspace
+ * group tree (no rename, move or delete outside the keygate API) and the built-in workspace bootstrap.
  */
 @AutoService(EventListenerProviderFactory.class)
 public final class KeygateEventListenerFactory implements EventListenerProviderFactory {
@@ -33,7 +33,7 @@ public final class KeygateEventListenerFactory implements EventListenerProviderF
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         factory.register(new MembershipGuard());
-        factory.register(new RenameGuard());
+        factory.register(new WorkspaceTreeGuard());
         factory.register(new BootstrapListener(factory));
     }
 

@@ -69,7 +69,7 @@ final class WorkspaceAccess {
     }
 
     static void refuseBuiltIn(String name, String action) {
-        if (WorkspaceLayout.DEFAULT_WORKSPACE.equals(name) || WorkspaceLayout.SYSTEM_WORKSPACE.equals(name)) {
+        if (WorkspaceLayout.isBuiltIn(name)) {
             throw ApiException.conflict("The built-in workspace '" + name + "' cannot be " + action);
         }
     }

@@ -68,8 +68,17 @@ public final class WorkspaceGroups {
         return Optional.ofNullable(session.groups().getGroupByName(realm, workspace, role.name()));
     }
 
+    /** Session attribute naming the workspace group the keygate API is deleting; see {@link WorkspaceTreeGuard}. */
+    static final String DELETING_ATTRIBUTE = "keygate.deleting_workspace_group";
+
+    /** Deletes the workspace group and its role subgroups; the only deletion the tree guard lets through. */
     public void remove(GroupModel workspace) {
-        session.groups().removeGroup(realm, workspace);
+        session.setAttribute(DELETING_ATTRIBUTE, workspace.getId());
+        try {
+            session.groups().removeGroup(realm, workspace);
+        } finally {
+            session.removeAttribute(DELETING_ATTRIBUTE);
+        }
     }
 
     /** True when {@code group} is a workspace group ({@code /workspaces/<name>}). */
