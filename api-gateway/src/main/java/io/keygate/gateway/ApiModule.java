@@ -31,6 +31,7 @@ import io.keygate.gateway.workspaces.WorkspaceRoutes;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -141,13 +142,31 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         cfg.after(this::recordRequest);
     }
 
-    /** Whether Keycloak holds the workspace, asked as the gateway itself (true when no Keycloak is configured). */
+    /**
+     * Whether Keycloak holds the workspace, asked as the gateway itself (true when no Keycloak is
+     * configured); 503 when Keycloak cannot say.
+     */
     private boolean workspaceExists(String workspace) {
         if (!ResourceNames.isValid(workspace)) {
             return false;
         }
-        return extension.flatMap(client -> serviceTokens.map(tokens ->
-                client.get("/workspaces/" + workspace, java.util.Map.of(), tokens.token()).status() != 404)).orElse(true);
+        if (extension.isEmpty() || serviceTokens.isEmpty()) {
+            return true;
+        }
+        String token;
+        try {
+            token = serviceTokens.get().token();
+        } catch (IllegalStateException e) {
+            throw new ApiException(503, "the identity provider is unreachable; try again later");
+        }
+        int status = extension.get().get("/workspaces/" + workspace, Map.of(), token).status();
+        if (status == 404) {
+            return false;
+        }
+        if (status < 200 || status >= 300) {
+            throw new ApiException(503, "could not confirm that workspace '" + workspace + "' exists: the identity provider answered " + status);
+        }
+        return true;
     }
 
     private WorkspaceRoutes workspaceRoutes(ExtensionClient client) {

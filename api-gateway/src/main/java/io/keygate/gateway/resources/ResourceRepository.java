@@ -189,6 +189,14 @@ public final class ResourceRepository {
         });
     }
 
+    /** Deletes a resource by id if it is still there (a create taken back); no error when it is gone. */
+    public void discard(String id) {
+        database.inTransaction(connection -> {
+            deleteById(connection, id);
+            return null;
+        });
+    }
+
     private static void deleteById(Connection connection, String id) throws SQLException {
         try (PreparedStatement logs = connection.prepareStatement("DELETE FROM job_logs WHERE job_id = ?");
              PreparedStatement resource = connection.prepareStatement("DELETE FROM resources WHERE id = ?")) {

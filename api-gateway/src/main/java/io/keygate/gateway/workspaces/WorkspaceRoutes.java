@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Workspaces and members (NeMo Platform's entity-store API), forwarded to the Keycloak extension.
@@ -28,6 +30,8 @@ import java.util.function.Supplier;
  * still holds resources in it, unless {@code ?cascade=true} asks for the asynchronous cleanup.
  */
 public final class WorkspaceRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkspaceRoutes.class);
 
     static final String WORKSPACES = "/apis/entities/v2/workspaces";
     static final String WORKSPACE = WORKSPACES + "/{name}";
@@ -103,10 +107,23 @@ public final class WorkspaceRoutes {
         } else {
             ExtensionClient.Reply deleted = client(ctx).delete(workspacePath(name), token);
             if (deleted.isSuccess()) {
+                sweepLateCreates(name);
                 json.send(ctx, 200, json.deleted(id));
             } else {
                 relay(ctx, deleted, 200);
             }
+        }
+    }
+
+    /**
+     * A resource whose create committed after the emptiness check but asked Keycloak before this
+     * deletion would outlive its workspace; the creates check after inserting, so removing what
+     * is left once Keycloak has deleted the workspace closes the gap (see {@code ResourceRoutes}).
+     */
+    private void sweepLateCreates(String name) {
+        int swept = resources.deleteWorkspaceContents(name);
+        if (swept > 0) {
+            LOG.info("Deleted {} resource(s) created in workspace '{}' while it was being deleted", swept, name);
         }
     }
 
@@ -156,16 +173,16 @@ public final class WorkspaceRoutes {
         throw ApiException.unprocessable("cascade must be true or false");
     }
 
-    /**
-     * The caller's bearer token. In dev-header mode the "token" may be an email and the identity a
-     * header, neither of which Keycloak accepts, so the service account stands in (development only).
-     */
     /** The extension as the caller sees it: in dev-header mode, acting for the dev principal. */
     private ExtensionClient client(Context ctx) {
         return Caller.principal(ctx).filter(p -> DevPrincipalResolver.ISSUER.equals(p.issuer()))
                 .map(p -> extension.actingFor(p.id())).orElse(extension);
     }
 
+    /**
+     * The caller's bearer token. In dev-header mode the "token" may be an email and the identity a
+     * header, neither of which Keycloak accepts, so the service account stands in (development only).
+     */
     private String token(Context ctx) {
         Optional<String> token = Caller.token(ctx);
         boolean devIdentity = Caller.principal(ctx).map(p -> DevPrincipalResolver.ISSUER.equals(p.issuer())).orElse(false);

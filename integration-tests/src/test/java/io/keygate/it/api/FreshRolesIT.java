@@ -62,6 +62,27 @@ class FreshRolesIT {
     }
 
     @Test
+    void aTokenMintedBeforeItsWorkspaceWasDeletedLeavesNothingForTheNextWorkspaceOfThatName() {
+        String owner = keycloak.newUser("gone-owner");
+        String ws = KeycloakServer.unique("reborn");
+        String projects = WORKSPACES + "/" + ws + "/projects";
+        expect(201, gateway.post(WORKSPACES, keycloak.userToken(owner), Map.of("name", ws)));
+        String minted = keycloak.userToken(owner);
+        expect(200, gateway.delete(WORKSPACES + "/" + ws, minted));
+
+        Http.Response late = gateway.post(projects, minted, Map.of("name", "left-behind"));
+        System.out.println("[fresh] create with a token minted before its workspace was deleted: " + late);
+        expect(404, late);
+        assertTrue(late.json().get("detail").asText().contains(ws), late.toString());
+
+        String successor = keycloak.newUser("successor");
+        String successorToken = keycloak.userToken(successor);
+        expect(201, gateway.post(WORKSPACES, successorToken, Map.of("name", ws)));
+        Http.Response inherited = expect(200, gateway.get(projects, successorToken));
+        assertTrue(inherited.json().get("data").isEmpty(), "the new workspace inherited " + inherited);
+    }
+
+    @Test
     void memberAddedOrPromotedAfterTheirTokenWasIssuedGetsTheNewRoleAndNoMore() {
         String owner = keycloak.newUser("fresh-admin");
         String member = keycloak.newUser("fresh-member");
