@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.keygate.gateway.workspaces.CleanupRepository;
+import io.keygate.gateway.workspaces.CleanupStage;
 import io.keygate.it.support.Http;
 import io.keygate.it.support.KeycloakServer;
 import io.keygate.it.support.RealKeycloak;
@@ -163,6 +165,32 @@ class WorkspaceWalkthroughIT {
         assertTrue(gateway.api.resources().countByKind(ws).isEmpty(), "its resources are gone");
         expect(201, gateway.post(WORKSPACES, token(dave), Map.of("name", ws)));
         System.out.println("[cascade] gone: 404 for a PlatformAdmin, no resources left, the name is free again");
+    }
+
+    @Test
+    void theWorkspacesOwnAdminRetriesAFailedCleanup() throws InterruptedException {
+        String ws = KeycloakServer.unique("retry");
+        String projects = WORKSPACES + "/" + ws + "/projects";
+        expect(201, gateway.post(WORKSPACES, token(owner), Map.of("name", ws)));
+        expect(201, gateway.post(WORKSPACES + "/" + ws + "/members", token(owner), Map.of("principal", alice, "roles", List.of("Editor"))));
+        expect(201, gateway.post(projects, token(alice), Map.of("name", "kept-by-the-failure")));
+        // A cleanup that failed, recorded as the cleaner records it: stage failed in Keycloak and in the store.
+        expect(200, new Http().put(keycloak.keygateApi() + "/workspaces/" + ws + "/deletion-stage", token(owner),
+                Map.of("stage", "failed")));
+        CleanupRepository cleanups = new CleanupRepository(gateway.api.database());
+        cleanups.begin(ws, owner);
+        cleanups.setStage(ws, CleanupStage.failed, "Keycloak refused the delete (staged by the test)");
+
+        Http.Response byEditor = gateway.delete(WORKSPACES + "/" + ws, token(alice));
+        Http.Response byAdmin = gateway.delete(WORKSPACES + "/" + ws, token(owner));
+        System.out.println("[retry] failed cleanup: DELETE by its Editor " + byEditor + "; by its Admin " + byAdmin);
+
+        expect(403, byEditor);
+        assertEquals("pending", expect(202, byAdmin).json().get("deletion_stage").asText());
+        assertTrue(gateway.api.cleaner().orElseThrow().awaitIdle(60, TimeUnit.SECONDS));
+        expect(404, gateway.get(WORKSPACES + "/" + ws, keycloak.userToken("admin@example.com")));
+        assertTrue(gateway.api.resources().countByKind(ws).isEmpty(), "the retry deleted its resources");
+        assertTrue(cleanups.find(ws).isEmpty(), "and finished the cleanup");
     }
 
     private JsonNode memberOf(String ws, String principal) {

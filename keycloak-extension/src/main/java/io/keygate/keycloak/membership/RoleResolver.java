@@ -2,6 +2,7 @@ package io.keygate.keycloak.membership;
 
 import io.keygate.core.Role;
 import io.keygate.core.WorkspaceLayout;
+import io.keygate.keycloak.workspace.DeletionStage;
 import io.keygate.keycloak.workspace.WorkspaceGroups;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -16,7 +17,8 @@ import org.keycloak.models.UserModel;
 
 /**
  * Reads a user's workspace roles from live Keycloak state (group membership and workspace
- * attributes), never from token claims. Workspaces in deletion count for nobody.
+ * attributes), never from token claims. Workspaces in deletion count for nobody, except that a
+ * workspace whose cleanup failed still counts for its Admins, so they can delete it again (retry).
  */
 public final class RoleResolver {
 
@@ -33,12 +35,12 @@ public final class RoleResolver {
         return EffectiveRoles.combine(explicitRoles(user), wildcardRoles());
     }
 
-    /** The highest explicit binding per workspace, skipping workspaces in deletion. */
+    /** The highest explicit binding per workspace, skipping workspaces in deletion (but see {@link #counts}). */
     public Map<String, Role> explicitRoles(UserModel user) {
         Map<String, Role> explicit = new HashMap<>();
         user.getGroupsStream().forEach(group -> WorkspaceGroups.roleOf(group).ifPresent(role -> {
             GroupModel workspace = group.getParent();
-            if (!inDeletion(workspace)) {
+            if (counts(workspace, role)) {
                 explicit.merge(workspace.getName(), role, Role::highest);
             }
         }));
@@ -92,6 +94,12 @@ public final class RoleResolver {
             return Optional.of(Role.Viewer);
         }
         return Optional.empty();
+    }
+
+    /** A binding counts unless its workspace is in deletion; an Admin binding also counts once that deletion failed. */
+    private static boolean counts(GroupModel workspace, Role role) {
+        String stage = workspace.getFirstAttribute(WorkspaceLayout.ATTR_DELETION_STAGE);
+        return stage == null || (role == Role.Admin && DeletionStage.parse(stage).orElse(null) == DeletionStage.FAILED);
     }
 
     private static boolean inDeletion(GroupModel workspace) {
