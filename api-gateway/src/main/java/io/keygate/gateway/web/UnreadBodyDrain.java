@@ -2,6 +2,7 @@ package io.keygate.gateway.web;
 
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.keygate.gateway.GatewayApp;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 
@@ -12,10 +13,12 @@ import java.io.IOException;
  * <p>Jetty may not wait for a body nobody reads: if the body has not fully arrived when the
  * response goes out, the connection is dropped, and a client that reuses it, or is still writing
  * the body, loses the answer ("header parser received no bytes" in Java, "RemoteDisconnected" in
- * Python). So a small unread body with a declared length (at most {@link #MAX_DRAINED_BYTES}) is
- * read and dropped, and the connection stays open. A larger or chunked unread body is never read
- * for a caller the gateway turned away; the response says {@code Connection: close} instead, so
- * no client queues another request on it.
+ * Python). So for a caller whose token was verified, a small unread body with a declared length
+ * (at most {@link #MAX_DRAINED_BYTES}) is read and dropped, and the connection stays open: such a
+ * caller could hold a thread as long with any route that reads a body. Everything else (no or a
+ * bad token, a larger or a chunked body) is never read; the response says
+ * {@code Connection: close} instead, so no client queues another request on it, and a caller
+ * without credentials cannot keep a thread waiting for a body it trickles in.
  */
 public final class UnreadBodyDrain implements Handler {
 
@@ -34,13 +37,18 @@ public final class UnreadBodyDrain implements Handler {
             if (body.isFinished()) {
                 return;
             }
-            if (!chunked && declared <= MAX_DRAINED_BYTES && readToEnd(body, declared)) {
+            if (!chunked && declared <= MAX_DRAINED_BYTES && tokenWasVerified(ctx) && readToEnd(body, declared)) {
                 return;
             }
         } catch (IOException | IllegalStateException unreadable) {
             // the client went away or a handler took the reader instead; the connection cannot be trusted
         }
         ctx.header("Connection", "close");
+    }
+
+    /** Let through (a principal is set), or refused by the policy, which only ever sees verified callers. */
+    private static boolean tokenWasVerified(Context ctx) {
+        return ctx.attribute(GatewayApp.PRINCIPAL) != null || ctx.statusCode() == 403;
     }
 
     private static boolean readToEnd(ServletInputStream body, long declared) throws IOException {

@@ -63,6 +63,18 @@ class UnreadBodyDrainTest {
     }
 
     @Test
+    void aRequestWithoutCredentialsIsAnsweredAtOnceAndItsBodyNeverWaitedFor() throws Exception {
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(("POST " + DENIED_POST + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String refused = readResponse(socket.getInputStream());
+            assertTrue(refused.startsWith("HTTP/1.1 401"), refused);
+            assertTrue(refused.toLowerCase().contains("connection: close"), refused);
+        }
+    }
+
+    @Test
     void aDeniedRequestDeclaringALargeBodyIsAnsweredAtOnceAndTheConnectionClosed() throws Exception {
         try (Socket socket = connect()) {
             long declared = UnreadBodyDrain.MAX_DRAINED_BYTES * 100;
