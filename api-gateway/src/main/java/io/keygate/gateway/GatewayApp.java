@@ -42,6 +42,8 @@ public final class GatewayApp {
     public static final String TOKEN = "keygate.token";
     /** Context attribute holding the workspace the policy decided on. */
     public static final String WORKSPACE = "keygate.workspace";
+    /** Context attribute holding the verified {@link Principal} the policy refused (for the audit; never a caller to act for). */
+    public static final String REFUSED_PRINCIPAL = "keygate.refused_principal";
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -139,6 +141,10 @@ public final class GatewayApp {
     }
 
     private static void answer(AuthFailure failure, Context ctx) {
+        if (failure.principal() != null) {
+            ctx.attribute(REFUSED_PRINCIPAL, failure.principal());
+            ctx.attribute(WORKSPACE, failure.workspace());
+        }
         if (failure.challenge() != null) {
             ctx.header("WWW-Authenticate", failure.challenge());
         }
@@ -151,7 +157,8 @@ public final class GatewayApp {
     }
 
     private void auditRequest(Context ctx, Float millis) {
-        Principal principal = ctx.attribute(PRINCIPAL);
+        Principal allowed = ctx.attribute(PRINCIPAL);
+        Principal principal = allowed != null ? allowed : ctx.attribute(REFUSED_PRINCIPAL);
         audit.request(ctx.req().getMethod(), ctx.path(), ctx.queryString(), ctx.statusCode(), principal, ctx.attribute(WORKSPACE),
                 ctx.ip(), millis == null ? 0 : millis.longValue());
     }

@@ -3,6 +3,7 @@ package io.keygate.gateway.auth;
 /**
  * A request that must not proceed: answered with {@link #status()}, {@code {"detail": ...}} and,
  * when set, a {@code WWW-Authenticate} header (RFC 6750). Never carries a stack trace to the client.
+ * A refusal after the caller was identified also names them ({@link #principal()}), for the audit.
  */
 public final class AuthFailure extends RuntimeException {
 
@@ -11,11 +12,24 @@ public final class AuthFailure extends RuntimeException {
 
     private final int status;
     private final String challenge;
+    private final Principal principal;
+    private final String workspace;
 
     private AuthFailure(int status, String detail, String challenge) {
+        this(status, detail, challenge, null, null);
+    }
+
+    private AuthFailure(int status, String detail, String challenge, Principal principal, String workspace) {
         super(detail, null, false, false);
         this.status = status;
         this.challenge = challenge;
+        this.principal = principal;
+        this.workspace = workspace;
+    }
+
+    /** The same refusal, naming the verified caller it refuses and the workspace it was about (may be null). */
+    public AuthFailure refusing(Principal caller, String inWorkspace) {
+        return new AuthFailure(status, getMessage(), challenge, caller, inWorkspace);
     }
 
     /** 401 for a request that sent no credentials at all: a bare challenge without error code. */
@@ -56,6 +70,16 @@ public final class AuthFailure extends RuntimeException {
     /** The {@code WWW-Authenticate} value, or null. */
     public String challenge() {
         return challenge;
+    }
+
+    /** The verified caller who was refused; null when the caller was not identified (401). */
+    public Principal principal() {
+        return principal;
+    }
+
+    /** The workspace the refused request was about, or null. */
+    public String workspace() {
+        return workspace;
     }
 
     private static String quoteSafe(String text) {

@@ -82,7 +82,7 @@ public final class RequestAuthorizer {
             }
         }
         if (!decision.allowed()) {
-            throw denial(decision);
+            throw denial(decision).refusing(caller.principal(), decision.workspace());
         }
         return new Authorized(caller.principal(), token, decision);
     }

@@ -46,9 +46,9 @@ public final class UnreadBodyDrain implements Handler {
         ctx.header("Connection", "close");
     }
 
-    /** Let through (a principal is set), or refused by the policy, which only ever sees verified callers. */
+    /** Let through, or refused by the policy after the caller was identified. */
     private static boolean tokenWasVerified(Context ctx) {
-        return ctx.attribute(GatewayApp.PRINCIPAL) != null || ctx.statusCode() == 403;
+        return ctx.attribute(GatewayApp.PRINCIPAL) != null || ctx.attribute(GatewayApp.REFUSED_PRINCIPAL) != null;
     }
 
     private static boolean readToEnd(ServletInputStream body, long declared) throws IOException {

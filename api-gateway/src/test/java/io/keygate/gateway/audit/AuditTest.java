@@ -75,6 +75,8 @@ class AuditTest {
         assertTrue(gateway.audit.isEmpty(), "a successful read is not audited");
         assertEquals(403, gateway.call("DELETE", "/apis/models/v2/workspaces/ws/models/m", Map.of("Authorization", "Bearer " + viewer)).status());
         assertEquals("denied", last().outcome());
+        assertEquals("viewer@example.com", last().principal(), "a denial names who was refused");
+        assertEquals("ws", last().workspace());
     }
 
     @Test
