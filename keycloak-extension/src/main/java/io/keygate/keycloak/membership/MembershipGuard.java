@@ -80,7 +80,7 @@ public final class MembershipGuard implements ProviderEventListener {
                 .toList()
                 .forEach(adminGroup -> {
                     lockAdminGroup(session, adminGroup);
-                    if (memberships.adminCount(adminGroup, 2) < 2) {
+                    if (memberships.isSoleAdmin(user, adminGroup)) {
                         String workspace = adminGroup.getParent().getName();
                         LOG.infof("Refused deleting user %s, the last Admin of workspace %s", user.getUsername(), workspace);
                         throw ErrorResponse.error("Cannot delete user '" + user.getUsername() + "': they are the last Admin of workspace '"

@@ -76,8 +76,13 @@ public final class Memberships {
     /** True when {@code user} is an Admin of the workspace and no other Admin exists. */
     public boolean isLastAdmin(UserModel user, GroupModel workspace) {
         return groups.findRoleGroup(workspace, Role.Admin)
-                .map(admins -> user.isMemberOf(admins) && adminCount(admins, 2) < 2)
+                .map(admins -> isSoleAdmin(user, admins))
                 .orElse(false);
+    }
+
+    /** True when {@code user} is the only member of the Admin group {@code admins}. */
+    public boolean isSoleAdmin(UserModel user, GroupModel admins) {
+        return user.isMemberOf(admins) && adminCount(admins, 2) < 2;
     }
 
     /** Number of members of an Admin group, counting no further than {@code limit}. */
