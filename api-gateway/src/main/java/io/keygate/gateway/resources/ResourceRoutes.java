@@ -89,15 +89,17 @@ public final class ResourceRoutes {
 
     /** Asks Keycloak; takes the create back unless the answer is yes (also when Keycloak cannot answer). */
     private boolean stillExists(String workspace, Resource created) {
-        boolean exists = false;
+        boolean exists;
         try {
             exists = workspaceExists.test(workspace);
-            return exists;
-        } finally {
-            if (!exists) {
-                repository.discard(created.id());
-            }
+        } catch (RuntimeException cannotTell) {
+            repository.discard(created.id());
+            throw cannotTell;
         }
+        if (!exists) {
+            repository.discard(created.id());
+        }
+        return exists;
     }
 
     private void get(Context ctx, ResourceKind kind) {
