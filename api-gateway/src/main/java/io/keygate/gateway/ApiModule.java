@@ -7,6 +7,7 @@ import io.keygate.core.ApiException;
 import io.keygate.core.ResourceNames;
 import io.keygate.gateway.audit.JdbcAuditSink;
 import io.keygate.gateway.auth.AccessFilter;
+import io.keygate.gateway.auth.ServiceAccountTokens;
 import io.keygate.gateway.config.GatewayConfig;
 import io.keygate.gateway.health.Metrics;
 import io.keygate.gateway.health.OpenApiDocument;
@@ -25,7 +26,6 @@ import io.keygate.gateway.web.Json;
 import io.keygate.gateway.web.RouteTable;
 import io.keygate.gateway.workspaces.CleanupRepository;
 import io.keygate.gateway.workspaces.ExtensionClient;
-import io.keygate.gateway.workspaces.ServiceAccountTokens;
 import io.keygate.gateway.workspaces.WorkspaceCleaner;
 import io.keygate.gateway.workspaces.WorkspaceRoutes;
 import java.net.URI;
@@ -153,13 +153,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         if (extension.isEmpty() || serviceTokens.isEmpty()) {
             return true;
         }
-        String token;
-        try {
-            token = serviceTokens.get().token();
-        } catch (IllegalStateException e) {
-            throw new ApiException(503, "the identity provider is unreachable; try again later");
-        }
-        int status = extension.get().get("/workspaces/" + workspace, Map.of(), token).status();
+        int status = extension.get().get("/workspaces/" + workspace, Map.of(), serviceToken(serviceTokens.get())).status();
         if (status == 404) {
             return false;
         }
@@ -169,9 +163,18 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         return true;
     }
 
+    /** The gateway's own token for a request being served: 503 (not 500) when Keycloak will not issue one. */
+    private static String serviceToken(ServiceAccountTokens tokens) {
+        try {
+            return tokens.token();
+        } catch (IllegalStateException e) {
+            throw new ApiException(503, "the identity provider is unreachable; try again later");
+        }
+    }
+
     private WorkspaceRoutes workspaceRoutes(ExtensionClient client) {
         Optional<Supplier<String>> fallback = settings.callerlessUsesService()
-                ? serviceTokens.map(tokens -> tokens::token) : Optional.empty();
+                ? serviceTokens.map(tokens -> () -> serviceToken(tokens)) : Optional.empty();
         return new WorkspaceRoutes(client, resources, cleanups, cleaner.orElseThrow(), json, fallback);
     }
 

@@ -15,7 +15,7 @@ import io.keygate.gateway.auth.FreshWorkspaceRoles;
 import io.keygate.gateway.auth.OverageResolver;
 import io.keygate.gateway.auth.Principal;
 import io.keygate.gateway.auth.RequestAuthorizer;
-import io.keygate.gateway.auth.ServiceTokenClient;
+import io.keygate.gateway.auth.ServiceAccountTokens;
 import io.keygate.gateway.auth.TokenAuthenticator;
 import io.keygate.gateway.config.GatewayConfig;
 import io.keygate.gateway.health.HealthRoutes;
@@ -93,7 +93,7 @@ public final class GatewayApp {
         DevPrincipalResolver dev = null;
         if (auth.devPrincipalHeader()) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
-            dev = new DevPrincipalResolver(config.keycloak(), new ServiceTokenClient(config.keycloak(), http), http,
+            dev = new DevPrincipalResolver(config.keycloak(), ServiceAccountTokens.of(config.keycloak()), http,
                     auth.devPrincipalCacheSeconds());
         }
         return new RequestAuthorizer(auth.enabled(), tokens, dev, policy, auth.publicPaths(),

@@ -38,12 +38,12 @@ public class DevPrincipalResolver {
     }
 
     private final GatewayConfig.Keycloak keycloak;
-    private final ServiceTokenClient serviceToken;
+    private final ServiceAccountTokens serviceToken;
     private final HttpClient http;
     private final long cacheMillis;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    public DevPrincipalResolver(GatewayConfig.Keycloak keycloak, ServiceTokenClient serviceToken, HttpClient http, int cacheSeconds) {
+    public DevPrincipalResolver(GatewayConfig.Keycloak keycloak, ServiceAccountTokens serviceToken, HttpClient http, int cacheSeconds) {
         this.keycloak = keycloak;
         this.serviceToken = serviceToken;
         this.http = http;
@@ -98,7 +98,7 @@ public class DevPrincipalResolver {
             String email = principal.contains("@") ? principal : null;
             return new Principal(principal, email, principal, PrincipalMapper.parseRoles(workspaces), Map.of(), Set.of(),
                     platformAdmin, ISSUER);
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
             throw AuthFailure.unavailable("cannot look up roles of principal: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,7 +1,8 @@
-package io.keygate.gateway.workspaces;
+package io.keygate.gateway.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keygate.gateway.config.GatewayConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -42,6 +43,12 @@ public final class ServiceAccountTokens {
         this.clientSecret = clientSecret;
         this.mapper = mapper;
         this.clock = clock;
+    }
+
+    /** The service account of the Keycloak realm in the gateway's configuration ({@code keycloak.clientId}). */
+    public static ServiceAccountTokens of(GatewayConfig.Keycloak keycloak) {
+        return new ServiceAccountTokens(URI.create(keycloak.tokenEndpoint()), keycloak.clientId(), keycloak.clientSecret(),
+                new ObjectMapper(), Clock.systemUTC());
     }
 
     /** A valid access token; fetched again when the cached one is about to expire. */
