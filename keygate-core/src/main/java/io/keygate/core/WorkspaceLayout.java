@@ -1,5 +1,7 @@
 package io.keygate.core;
 
+import java.util.Map;
+
 /**
  * How workspaces live in Keycloak: a workspace is the group {@code /workspaces/<name>} and a role
  * binding is membership in its subgroup {@code /workspaces/<name>/<Role>}. The wildcard principal
@@ -45,9 +47,12 @@ public final class WorkspaceLayout {
         return workspacePath(workspace) + "/" + role.name();
     }
 
+    /** The built-in workspaces and the role every user holds there: {@code default} Editor, {@code system} Viewer. */
+    public static final Map<String, Role> BUILT_IN_ROLES = Map.of(DEFAULT_WORKSPACE, Role.Editor, SYSTEM_WORKSPACE, Role.Viewer);
+
     /** {@code default} or {@code system}: created by keygate in every realm, never deleted. */
     public static boolean isBuiltIn(String workspace) {
-        return DEFAULT_WORKSPACE.equals(workspace) || SYSTEM_WORKSPACE.equals(workspace);
+        return workspace != null && BUILT_IN_ROLES.containsKey(workspace);
     }
 
     /** The wildcard may grant Viewer or Editor; an Admin wildcard would hand everyone the member list. */

@@ -30,11 +30,12 @@ public final class BuiltInWorkspaces {
             return;
         }
         WorkspaceGroups groups = new WorkspaceGroups(session, realm);
-        ensure(groups, WorkspaceLayout.DEFAULT_WORKSPACE, Role.Editor, "Built-in workspace every user may edit");
-        ensure(groups, WorkspaceLayout.SYSTEM_WORKSPACE, Role.Viewer, "Built-in workspace for platform resources; read-only except for PlatformAdmins");
+        ensure(groups, WorkspaceLayout.DEFAULT_WORKSPACE, "Built-in workspace every user may edit");
+        ensure(groups, WorkspaceLayout.SYSTEM_WORKSPACE, "Built-in workspace for platform resources; read-only except for PlatformAdmins");
     }
 
-    private static void ensure(WorkspaceGroups groups, String name, Role wildcard, String description) {
+    private static void ensure(WorkspaceGroups groups, String name, String description) {
+        Role wildcard = WorkspaceLayout.BUILT_IN_ROLES.get(name);
         GroupModel workspace = groups.find(name).orElse(null);
         if (workspace == null) {
             workspace = groups.create(name);

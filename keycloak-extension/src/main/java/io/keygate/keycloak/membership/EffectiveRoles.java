@@ -17,8 +17,7 @@ public final class EffectiveRoles {
     /** Merges explicit bindings and wildcard roles into one workspace → role map, sorted by name. */
     public static Map<String, Role> combine(Map<String, Role> explicit, Map<String, Role> wildcard) {
         Map<String, Role> effective = new TreeMap<>();
-        effective.put(WorkspaceLayout.DEFAULT_WORKSPACE, Role.Editor);
-        effective.put(WorkspaceLayout.SYSTEM_WORKSPACE, Role.Viewer);
+        effective.putAll(WorkspaceLayout.BUILT_IN_ROLES);
         wildcard.forEach((workspace, role) -> {
             if (WorkspaceLayout.isAllowedWildcardRole(role)) {
                 effective.merge(workspace, role, Role::highest);

@@ -87,13 +87,7 @@ public final class RoleResolver {
 
     /** Built-in workspaces give everyone a role: {@code default} Editor, {@code system} Viewer. */
     public static Optional<Role> builtInFloor(String workspace) {
-        if (WorkspaceLayout.DEFAULT_WORKSPACE.equals(workspace)) {
-            return Optional.of(Role.Editor);
-        }
-        if (WorkspaceLayout.SYSTEM_WORKSPACE.equals(workspace)) {
-            return Optional.of(Role.Viewer);
-        }
-        return Optional.empty();
+        return WorkspaceLayout.isBuiltIn(workspace) ? Optional.of(WorkspaceLayout.BUILT_IN_ROLES.get(workspace)) : Optional.empty();
     }
 
     /** A binding counts unless its workspace is in deletion; an Admin binding also counts once that deletion failed. */

@@ -256,7 +256,7 @@ final class MemberApi {
     }
 
     private static void refuseBuiltInWildcard(String name) {
-        if (RoleResolver.builtInFloor(name).isPresent()) {
+        if (WorkspaceLayout.isBuiltIn(name)) {
             throw ApiException.conflict("The wildcard binding of the built-in workspace '" + name + "' cannot be changed");
         }
     }
