@@ -26,15 +26,14 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.ErrorResponseException;
-import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 import org.keycloak.services.resources.admin.AdminAuth;
 
 /**
- * HTTP routes of {@code /realms/{realm}/keygate}. Every route needs the caller's bearer token,
- * verified against this realm (401 otherwise). Reads run in the request's session; each change
- * runs under the workspace's lock in a transaction of its own that commits before the lock is
- * released. Errors are always {@code {"detail": "..."}}.
+ * HTTP routes of {@code /realms/{realm}/keygate}. Every route needs the caller's bearer token: an
+ * access token of this realm minted for keygate ({@link KeygateTokenAuthenticator}; 401 otherwise).
+ * Reads run in the request's session; each change runs under the workspace's lock in a transaction
+ * of its own that commits before the lock is released. Errors are always {@code {"detail": "..."}}.
  */
 public final class KeygateResource {
 
@@ -47,12 +46,14 @@ public final class KeygateResource {
     private final WorkspaceLocks locks;
     private final ObjectMapper json;
     private final Bodies bodies;
+    private final KeygateTokenAuthenticator authenticator;
 
-    KeygateResource(KeycloakSession session, WorkspaceLocks locks, ObjectMapper json) {
+    KeygateResource(KeycloakSession session, WorkspaceLocks locks, ObjectMapper json, KeygateTokenAuthenticator authenticator) {
         this.session = session;
         this.locks = locks;
         this.json = json;
         this.bodies = new Bodies(json);
+        this.authenticator = authenticator;
     }
 
     @GET
@@ -168,7 +169,7 @@ public final class KeygateResource {
     private Apis api(KeycloakSession target, RealmModel realm, AuthResult auth) {
         UserModel user = target.users().getUserById(realm, auth.user().getId());
         if (user == null || !user.isEnabled()) {
-            throw new ApiException(401, "The token's user no longer exists or is disabled");
+            throw TokenRefused.invalid("the token's user no longer exists or is disabled");
         }
         RoleResolver resolver = new RoleResolver(target, realm);
         Caller caller = Caller.of(actingFor(target, realm, user, resolver), resolver);
@@ -197,9 +198,11 @@ public final class KeygateResource {
 
     private Response handle(int status, Function<AuthResult, Map<String, Object>> work) {
         try {
-            AuthResult auth = authenticate();
+            AuthResult auth = authenticator.authenticate();
             Map<String, Object> body = work.apply(auth);
             return status == 204 ? Response.noContent().build() : json(status, body);
+        } catch (TokenRefused e) {
+            return refused(e);
         } catch (ApiException e) {
             return error(e.status(), e.getMessage());
         } catch (ErrorResponseException e) {
@@ -212,19 +215,6 @@ public final class KeygateResource {
             LOG.error("keygate API request failed", e);
             return error(500, "Internal error; see the Keycloak log");
         }
-    }
-
-    private AuthResult authenticate() {
-        AuthResult auth;
-        try {
-            auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
-        } catch (RuntimeException e) {
-            auth = null;
-        }
-        if (auth == null || auth.user() == null) {
-            throw new ApiException(401, "A valid bearer token for realm '" + session.getContext().getRealm().getName() + "' is required");
-        }
-        return auth;
     }
 
     private Response json(int status, Object body) {
@@ -242,6 +232,12 @@ public final class KeygateResource {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + session.getContext().getRealm().getName() + "\"");
         }
         return response.build();
+    }
+
+    private Response refused(TokenRefused refusal) {
+        return Response.status(401).type(MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.WWW_AUTHENTICATE, refusal.challenge(session.getContext().getRealm().getName()))
+                .entity(json.createObjectNode().put("detail", refusal.getMessage()).toString()).build();
     }
 
     /** The two APIs bound to one session and caller. */
