@@ -99,6 +99,8 @@ install_extension() {
     cp "$EXTENSION_JAR" "$KC_HOME/providers/keygate-keycloak-extension.jar"
   fi
   cp "$ROOT/realm-config/keygate-realm.json" "$KC_HOME/data/import/keygate-realm.json"
+  # Server options, e.g. which token audiences the keygate REST API accepts (see the file).
+  cp "$ROOT/realm-config/keycloak.conf" "$KC_HOME/conf/keycloak.conf"
 }
 
 start_keycloak() {
