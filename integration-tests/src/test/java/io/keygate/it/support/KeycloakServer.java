@@ -1,5 +1,6 @@
 package io.keygate.it.support;
 
+import io.keygate.core.KeygateClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,24 +22,25 @@ import java.util.zip.ZipFile;
 
 /**
  * One real Keycloak 26.7.3 from the Maven Central distribution zip, with the freshly built keygate
- * extension in {@code providers/} and the dev realm imported. Started without Docker, on free
+ * extension in {@code providers/}, the dev realm imported and realm-config's {@code keycloak.conf}
+ * as its {@code conf/keycloak.conf} (as {@code ./setup.sh} runs it). Started without Docker, on free
  * loopback ports, in its own temporary directory; readiness is polled, never slept for.
  */
 public final class KeycloakServer implements AutoCloseable {
 
     public static final String REALM = "keygate";
     public static final String DEV_PASSWORD = "dev-password";
-    public static final String CLI_CLIENT = "keygate-cli";
-    public static final String GATEWAY_CLIENT = "keygate-gateway";
+    public static final String CLI_CLIENT = KeygateClients.CLI_CLIENT;
+    public static final String GATEWAY_CLIENT = KeygateClients.GATEWAY_CLIENT;
     public static final String GATEWAY_SECRET = "keygate-gateway-dev-secret";
-    public static final String AUDIENCE = "keygate-api";
+    public static final String AUDIENCE = KeygateClients.API_AUDIENCE;
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(6);
 
     private final Path home;
     private final int httpPort;
     private final int managementPort;
-    private final Process process;
+    private Process process;
     private final Path log;
     private final Http http = new Http();
 
@@ -69,6 +71,7 @@ public final class KeycloakServer implements AutoCloseable {
                 }
                 Files.copy(realm, imports.resolve("keygate-realm.json"));
             }
+            copyResource("/keygate/keycloak.conf", home.resolve("conf").resolve("keycloak.conf"));
             int httpPort = FreePorts.next();
             int managementPort = FreePorts.next();
             Path log = workDir.resolve("keycloak.log");
@@ -82,6 +85,30 @@ public final class KeycloakServer implements AutoCloseable {
         }
     }
 
+    private static void copyResource(String resource, Path target) throws IOException {
+        try (InputStream in = KeycloakServer.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("realm-config's " + resource + " is not on the test classpath");
+            }
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Stops this server and starts it again on the same ports and data, so that changes to
+     * {@link #conf()} take effect; returns once it is ready again.
+     */
+    public void restart() {
+        stopProcess();
+        System.out.println("[keygate-it] restarting Keycloak in " + home);
+        try {
+            process = launch(home, httpPort, managementPort, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitReady();
+    }
+
     private static Process launch(Path home, int httpPort, int managementPort, Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 home.resolve("bin").resolve("kc.sh").toString(), "start-dev",
@@ -92,7 +119,7 @@ public final class KeycloakServer implements AutoCloseable {
                 "--health-enabled=true",
                 "--import-realm"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
         env.put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
@@ -168,6 +195,11 @@ public final class KeycloakServer implements AutoCloseable {
         return log;
     }
 
+    /** This server's {@code conf/keycloak.conf} (read at start; see {@link #restart()}). */
+    public Path conf() {
+        return home.resolve("conf").resolve("keycloak.conf");
+    }
+
     /** A fresh master-realm admin token for Keycloak's own admin REST API. */
     public String adminToken() {
         Http.Response response = http.postForm(baseUrl() + "/realms/master/protocol/openid-connect/token", Map.of(
@@ -238,6 +270,11 @@ public final class KeycloakServer implements AutoCloseable {
 
     @Override
     public void close() {
+        stopProcess();
+        deleteRecursively(home.getParent());
+    }
+
+    private void stopProcess() {
         process.destroy();
         try {
             if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -246,7 +283,6 @@ public final class KeycloakServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        deleteRecursively(home.getParent());
     }
 
     private static Path unzip(Path zip, Path target) throws IOException {
