@@ -141,8 +141,9 @@ public final class KeycloakServer implements AutoCloseable {
             }
             pause(Duration.ofMillis(500));
         }
+        String tail = logTail();
         close();
-        throw new IllegalStateException("Keycloak was not ready within " + STARTUP_TIMEOUT + ":\n" + logTail());
+        throw new IllegalStateException("Keycloak was not ready within " + STARTUP_TIMEOUT + ":\n" + tail);
     }
 
     private boolean answers200(String url) {
