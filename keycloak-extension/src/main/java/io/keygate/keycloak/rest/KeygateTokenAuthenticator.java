@@ -1,5 +1,6 @@
 package io.keygate.keycloak.rest;
 
+import jakarta.ws.rs.core.HttpHeaders;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
@@ -60,7 +61,8 @@ final class KeygateTokenAuthenticator {
     }
 
     private AuthResult verifiedAccessToken(RealmModel realm) {
-        if (AppAuthManager.extractAuthorizationHeaderTokenOrReturnNull(session.getContext().getRequestHeaders()) == null) {
+        HttpHeaders headers = session.getContext().getHttpRequest().getHttpHeaders();
+        if (AppAuthManager.extractAuthorizationHeaderTokenOrReturnNull(headers) == null) {
             throw TokenRefused.missing(realm.getName());
         }
         AuthResult auth;
