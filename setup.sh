@@ -115,7 +115,7 @@ start_keycloak() {
       --http-management-port="$KC_MANAGEMENT_PORT" --hostname="$KC_URL" --health-enabled=true \
       --import-realm >"$LOGS/keycloak.log" 2>&1 &
   echo $! >"$RUN/keycloak.pid"
-  wait_for Keycloak "http://127.0.0.1:$KC_MANAGEMENT_PORT/health/ready" "$LOGS/keycloak.log" "$RUN/keycloak.pid" 300
+  wait_for Keycloak "http://127.0.0.1:$KC_MANAGEMENT_PORT/health/ready" "$LOGS/keycloak.log" "$RUN/keycloak.pid" 600
   wait_for "realm $REALM" "$KC_URL/realms/$REALM/.well-known/openid-configuration" "$LOGS/keycloak.log" "$RUN/keycloak.pid" 60
 }
 

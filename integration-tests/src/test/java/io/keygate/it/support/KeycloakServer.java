@@ -35,7 +35,8 @@ public final class KeycloakServer implements AutoCloseable {
     public static final String GATEWAY_SECRET = "keygate-gateway-dev-secret";
     public static final String AUDIENCE = KeygateClients.API_AUDIENCE;
 
-    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(6);
+    /** A failure bound, not a speed check: on the shared 2-core build machine under load a start took just over 6 min. */
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(10);
 
     private final Path home;
     private final int httpPort;
