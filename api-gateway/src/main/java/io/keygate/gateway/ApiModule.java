@@ -14,6 +14,8 @@ import io.keygate.gateway.health.OpenApiDocument;
 import io.keygate.gateway.health.ReadinessRoutes;
 import io.keygate.gateway.inference.InferenceConfig;
 import io.keygate.gateway.inference.InferenceProxy;
+import io.keygate.gateway.login.DiscoveryRoutes;
+import io.keygate.gateway.login.DiscoverySettings;
 import io.keygate.gateway.orgs.AllocationRepository;
 import io.keygate.gateway.orgs.OrgRoutes;
 import io.keygate.gateway.resources.ResourceRepository;
@@ -85,7 +87,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         }
     }
 
-    /** Settings from the gateway configuration: {@code storage.*}, {@code keycloak.*}, {@code inference.*}. */
+    /** Settings from the gateway configuration: {@code storage.*}, {@code keycloak.*}, {@code inference.*}, {@code auth.discovery.*}. */
     public static ApiSettings settings(GatewayConfig config) {
         var tree = config.tree();
         StoreConfig store = new StoreConfig(tree.string("storage.jdbcUrl"), tree.string("storage.user"),
@@ -93,9 +95,11 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         GatewayConfig.Keycloak keycloak = config.keycloak();
         String realmUrl = keycloak.url().toString().replaceAll("/+$", "") + "/realms/" + keycloak.realm();
         boolean callerless = !config.auth().enabled() || config.auth().devPrincipalHeader();
+        DiscoverySettings discovery = new DiscoverySettings(config.auth().enabled(), tree.string("auth.discovery.clientId"),
+                tree.string("auth.discovery.defaultScopes"), tree.string("auth.discovery.scopePrefix"));
         return new ApiSettings(store, realmUrl, keycloak.clientId(), keycloak.clientSecret(),
                 new InferenceConfig(tree.string("inference.upstreamUrl"), tree.bool("inference.forwardAuthorization")),
-                callerless);
+                callerless, discovery);
     }
 
     public Metrics metrics() {
@@ -131,6 +135,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         new ReadinessRoutes(database, settings.hasKeycloak()
                 ? Optional.of(URI.create(settings.realmUrl() + "/.well-known/openid-configuration")) : Optional.empty(),
                 metrics, json).register(table);
+        new DiscoveryRoutes(settings.discovery(), settings.realmUrl(), json).register(table);
         extension.ifPresentOrElse(client -> workspaceRoutes(client).register(table), () -> LOG.warn(
                 "no Keycloak realm configured: workspace and member endpoints are not served"));
         new ResourceRoutes(resources, json, workspace -> cleanups.find(workspace).isPresent(), this::workspaceExists).register(table);

@@ -1,6 +1,7 @@
 package io.keygate.gateway;
 
 import io.keygate.gateway.inference.InferenceConfig;
+import io.keygate.gateway.login.DiscoverySettings;
 import io.keygate.gateway.store.StoreConfig;
 
 /**
@@ -15,11 +16,19 @@ import io.keygate.gateway.store.StoreConfig;
  * @param inference              inference upstream
  * @param callerlessUsesService  true only when requests may arrive without a token (auth disabled or
  *                               dev-header mode): workspace calls then use the service account
+ * @param discovery              what {@code /apis/auth/discovery} tells the CLI and SDK
  */
 public record ApiSettings(StoreConfig store, String realmUrl, String gatewayClientId, String gatewayClientSecret,
-                          InferenceConfig inference, boolean callerlessUsesService) {
+                          InferenceConfig inference, boolean callerlessUsesService, DiscoverySettings discovery) {
+
+    /** Settings with the default login discovery (authentication on). */
+    public ApiSettings(StoreConfig store, String realmUrl, String gatewayClientId, String gatewayClientSecret,
+                       InferenceConfig inference, boolean callerlessUsesService) {
+        this(store, realmUrl, gatewayClientId, gatewayClientSecret, inference, callerlessUsesService, DiscoverySettings.defaults());
+    }
 
     public ApiSettings {
+        discovery = discovery == null ? DiscoverySettings.defaults() : discovery;
         realmUrl = realmUrl == null ? "" : (realmUrl.endsWith("/") ? realmUrl.substring(0, realmUrl.length() - 1) : realmUrl);
         gatewayClientId = gatewayClientId == null || gatewayClientId.isBlank() ? "keygate-gateway" : gatewayClientId;
         gatewayClientSecret = gatewayClientSecret == null ? "" : gatewayClientSecret;

@@ -13,6 +13,12 @@ public enum Role {
     Editor,
     Admin;
 
+    /**
+     * The role a member gets when a create request names none, as NeMo Platform's member schema
+     * defaults {@code roles} to {@code ["Editor"]} (its CLI sends no roles without {@code --roles}).
+     */
+    public static final Role DEFAULT_FOR_NEW_MEMBER = Editor;
+
     /** True when this role grants at least what {@code other} grants. */
     public boolean includes(Role other) {
         return compareTo(other) >= 0;

@@ -176,7 +176,6 @@ class WorkspaceApiIT {
         Map<String, Http.Response> responses = new java.util.LinkedHashMap<>();
         responses.put("not json", api.post(members, ownerToken, "{not json"));
         responses.put("array body", api.post(members, ownerToken, "[1]"));
-        responses.put("no roles", api.post(members, ownerToken, Map.of("principal", "bob@example.com")));
         responses.put("empty roles", api.post(members, ownerToken, Map.of("principal", "bob@example.com", "roles", List.of())));
         responses.put("unknown role", api.post(members, ownerToken, Map.of("principal", "bob@example.com", "roles", List.of("Owner"))));
         responses.put("wrong case role", api.post(members, ownerToken, Map.of("principal", "bob@example.com", "roles", List.of("admin"))));
@@ -187,19 +186,29 @@ class WorkspaceApiIT {
         responses.put("unknown username", api.post(members, ownerToken, Map.of("principal", "no-such-user", "roles", List.of("Viewer"))));
         responses.put("workspace name missing", api.post("/workspaces", ownerToken, Map.of("description", "x")));
         responses.put("empty body", api.post("/workspaces", ownerToken, ""));
+        responses.put("replace without roles", api.put(members + "/bob@example.com", ownerToken, Map.of()));
 
         Map<String, Integer> expected = Map.ofEntries(Map.entry("not json", 400), Map.entry("array body", 422),
-                Map.entry("no roles", 422), Map.entry("empty roles", 422), Map.entry("unknown role", 422),
+                Map.entry("empty roles", 422), Map.entry("unknown role", 422),
                 Map.entry("wrong case role", 422), Map.entry("roles not a list", 422), Map.entry("principal not a string", 422),
                 Map.entry("empty principal", 422),
                 Map.entry("wildcard Admin", 422), Map.entry("unknown username", 404),
-                Map.entry("workspace name missing", 422), Map.entry("empty body", 400));
+                Map.entry("workspace name missing", 422), Map.entry("empty body", 400),
+                Map.entry("replace without roles", 422));
         responses.forEach((name, response) -> {
             System.out.println("[api] " + name + " -> " + response);
             assertEquals(expected.get(name), response.status(), name + ": " + response);
             assertFalse(response.json().get("detail").asText().isBlank(), name);
         });
         assertTrue(responses.get("unknown username").json().get("detail").asText().contains("no-such-user"));
+    }
+
+    @Test
+    void aMemberAddedWithoutRolesIsAnEditorAsInNemoPlatformsSchema() {
+        api.createWorkspace(ownerToken, workspace);
+        Http.Response added = Http.expect(201, api.post("/workspaces/" + workspace + "/members", ownerToken,
+                Map.of("principal", "bob@example.com")));
+        assertEquals(List.of("Editor"), roles(added.json()));
     }
 
     @Test

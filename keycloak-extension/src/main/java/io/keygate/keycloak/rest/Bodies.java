@@ -59,6 +59,18 @@ public final class Bodies {
         return Optional.of(value.asText());
     }
 
+    /**
+     * The {@code roles} of a member create: absent or null means {@link Role#DEFAULT_FOR_NEW_MEMBER},
+     * as in NeMo Platform's schema; otherwise as {@link #roles}.
+     */
+    public static Set<Role> rolesOrDefault(JsonNode body) {
+        JsonNode value = body.get("roles");
+        if (value == null || value.isNull()) {
+            return EnumSet.of(Role.DEFAULT_FOR_NEW_MEMBER);
+        }
+        return roles(body);
+    }
+
     /** The required, non-empty {@code roles} array of role names (Viewer, Editor, Admin; exact case). */
     public static Set<Role> roles(JsonNode body) {
         JsonNode value = body.get("roles");

@@ -86,7 +86,7 @@ final class MemberApi {
         if (principal.isEmpty()) {
             throw ApiException.unprocessable("'principal' must be an email address, a username or '*'");
         }
-        Set<Role> roles = Bodies.roles(body);
+        Set<Role> roles = Bodies.rolesOrDefault(body);
         GroupModel group = access.adminWorkspace(name, false);
         Grant grant = new Grant(Instant.now(), caller.principal());
         if (WorkspaceLayout.WILDCARD_PRINCIPAL.equals(principal)) {

@@ -31,6 +31,16 @@ class BodiesTest {
     }
 
     @Test
+    void aMemberCreateWithoutRolesGetsEditorButBadRolesStay422() {
+        assertEquals(EnumSet.of(Role.Editor), Bodies.rolesOrDefault(bodies.object("{\"principal\": \"bob@example.com\"}")));
+        assertEquals(EnumSet.of(Role.Editor), Bodies.rolesOrDefault(bodies.object("{\"roles\": null}")));
+        assertEquals(EnumSet.of(Role.Viewer), Bodies.rolesOrDefault(bodies.object("{\"roles\": [\"Viewer\"]}")));
+        for (String bad : new String[] {"{\"roles\": []}", "{\"roles\": \"Admin\"}", "{\"roles\": [\"Owner\"]}"}) {
+            assertEquals(422, assertThrows(ApiException.class, () -> Bodies.rolesOrDefault(bodies.object(bad))).status(), bad);
+        }
+    }
+
+    @Test
     void stringFieldsAreTypeChecked() {
         assertEquals("ml-team", Bodies.requiredString(bodies.object("{\"name\": \"ml-team\"}"), "name"));
         assertEquals(422, assertThrows(ApiException.class, () -> Bodies.requiredString(bodies.object("{}"), "name")).status());
