@@ -21,7 +21,6 @@ import java.util.function.Function;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -204,13 +203,16 @@ public final class KeygateResource {
             return error(e.status(), e.getMessage());
         } catch (ErrorResponseException e) {
             return error(e.getResponse().getStatus(), e.getErrorDescription() != null ? e.getErrorDescription() : e.getMessage());
-        } catch (ModelDuplicateException e) {
-            return error(409, "Conflicting change: " + e.getMessage());
         } catch (WebApplicationException e) {
             return error(e.getResponse().getStatus(), e.getMessage());
         } catch (RuntimeException e) {
-            LOG.error("keygate API request failed", e);
-            return error(500, "Internal error; see the Keycloak log");
+            return PersistenceFailures.clientError(e).map(anticipated -> {
+                LOG.infof("keygate change refused by the database (%d): %s", anticipated.status(), e);
+                return error(anticipated.status(), anticipated.detail());
+            }).orElseGet(() -> {
+                LOG.error("keygate API request failed", e);
+                return error(500, "Internal error; see the Keycloak log");
+            });
         }
     }
 
