@@ -1,5 +1,6 @@
 package io.keygate.it.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -100,6 +101,9 @@ class ApiFuzzIT {
         routes.add(new Route(Door.GATEWAY, "PUT", ws + "/{workspace}/projects/{name}", project, List.of()));
         routes.add(new Route(Door.GATEWAY, "PATCH", ws + "/{workspace}/projects/{name}", project, List.of()));
         routes.add(new Route(Door.GATEWAY, "DELETE", ws + "/{workspace}/projects/{name}", Map.of(), List.of()));
+        routes.add(new Route(Door.GATEWAY, "PATCH", ws + "/{workspace}", updateWorkspace, List.of()));
+        routes.add(new Route(Door.EXTENSION, "PATCH", ext + "/{workspace}", updateWorkspace, List.of()));
+        routes.add(new Route(Door.EXTENSION, "GET", "/no-such-route/{name}", Map.of(), List.of()));
         routes.add(new Route(Door.EXTENSION, "GET", "/me/workspaces", Map.of(), List.of()));
         routes.add(new Route(Door.EXTENSION, "GET", "/principals/{principal}/workspaces", Map.of(), List.of()));
         return routes;
@@ -121,7 +125,7 @@ class ApiFuzzIT {
         Http.expect(201, gateway.post("/apis/entities/v2/workspaces/" + workspace + "/projects", owner, Map.of("name", "p-0")));
         String outsider = keycloak.userToken(keycloak.newUser("fuzz-outsider"));
         tokens = new java.util.LinkedHashMap<>();
-        tokens.put("owner", owner);
+        tokens.put("owner", keycloak.userToken(ownerEmail)); // minted now, its claims name the workspace
         tokens.put("outsider", outsider);
         tokens.put("garbage", "garbage");
         tokens.put("alg-none", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.");
@@ -179,6 +183,27 @@ class ApiFuzzIT {
         violations.stream().limit(MAX_REPORTED).forEach(v -> System.out.println("[keygate-it] fuzz violation " + v));
         assertTrue(violations.isEmpty(), violations.size() + " violations (seed " + seed + "), first: "
                 + violations.subList(0, Math.min(MAX_REPORTED, violations.size())));
+    }
+
+    /** Under /keygate the extension, not Keycloak, answers a path or a method no route serves. */
+    @Test
+    void unknownPathsAndMethodsOnTheExtensionAre404And405WithDetail() {
+        Http http = new Http();
+        String base = keycloak.keygateApi();
+        String owner = tokens.get("owner");
+        Http.Response unknownPath = http.get(base + "/no-such-route", owner);
+        Http.Response wrongMethod = http.send(Http.request(base + "/workspaces/" + workspace, owner)
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString("{}")));
+        Http.Response wrongMethodDeeper = http.get(base + "/workspaces/" + workspace + "/members/" + memberEmail, owner);
+        System.out.println("[keygate-it] extension unknown path -> " + unknownPath + "; PATCH workspace -> " + wrongMethod
+                + "; GET member -> " + wrongMethodDeeper);
+        for (var expected : Map.of(unknownPath, 404, wrongMethod, 405, wrongMethodDeeper, 405).entrySet()) {
+            assertEquals(expected.getValue(), expected.getKey().status(), expected.getKey().toString());
+            assertTrue(expected.getKey().header("Content-Type").startsWith("application/json"), expected.getKey().toString());
+            assertTrue(expected.getKey().json().path("detail").isTextual(), expected.getKey().toString());
+        }
+        assertEquals(200, http.get(base + "/workspaces/" + workspace, owner).status(), "the real routes still win");
+        assertEquals(200, http.get(base + "/workspaces/" + workspace + "/members", owner).status());
     }
 
     /** A request for {@code route} with one thing made hostile: a field, the whole body, a path segment, a query value or the token. */
