@@ -29,7 +29,11 @@ public record GatewayConfig(
 
     private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
-    public record Server(String host, int port, int maxRequestHeaderBytes) {
+    /**
+     * @param maxRequestHeaderBytes request line plus headers (Jetty's limit: 431, or 414 for the line)
+     * @param maxUriBytes           longest request target (path and query) accepted; longer is 414
+     */
+    public record Server(String host, int port, int maxRequestHeaderBytes, int maxUriBytes) {
     }
 
     /**
@@ -62,7 +66,7 @@ public record GatewayConfig(
 
     static GatewayConfig from(ConfigTree tree) {
         Server server = new Server(tree.string("server.host"), tree.integer("server.port", 0, 65535),
-                tree.integer("server.maxRequestHeaderBytes", 8192, 1 << 20));
+                tree.integer("server.maxRequestHeaderBytes", 8192, 1 << 20), tree.integer("server.maxUriBytes", 256, 1 << 20));
         Auth auth = new Auth(tree.bool("auth.enabled"), tree.bool("auth.devPrincipalHeader"),
                 nonEmpty(tree, "auth.platformAdminRole"), tree.integer("auth.maxTokenBytes", 1024, 1 << 20),
                 tree.integer("auth.tokenCacheMaxEntries", 0, 10_000_000), tree.integer("auth.devPrincipalCacheSeconds", 0, 3600),

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.keygate.core.ApiException;
+import io.keygate.core.Descriptions;
 import io.keygate.core.OrgRole;
 import io.keygate.core.ResourceNames;
 import io.keygate.gateway.audit.AuditEntry;
@@ -99,7 +100,8 @@ public final class OrgRoutes {
         ResourceNames.violation(name).ifPresent(problem -> {
             throw ApiException.unprocessable(problem);
         });
-        Allocation created = allocations.create(ctx.pathParam("org"), name, description(body), Caller.id(ctx), Json.now());
+        Allocation created = allocations.create(ctx.pathParam("org"), name, Json.description(body, Descriptions.RESOURCE),
+                Caller.id(ctx), Json.now());
         json.send(ctx, 201, toJson(created));
     }
 
@@ -112,7 +114,8 @@ public final class OrgRoutes {
         if (body.has("name")) {
             throw ApiException.unprocessable("an allocation cannot be renamed; only 'description' can change");
         }
-        json.send(ctx, 200, toJson(allocations.updateDescription(ctx.pathParam("org"), ctx.pathParam("id"), description(body),
+        String description = Json.description(body, Descriptions.RESOURCE);
+        json.send(ctx, 200, toJson(allocations.updateDescription(ctx.pathParam("org"), ctx.pathParam("id"), description,
                 Caller.id(ctx), Json.now())));
     }
 
@@ -149,14 +152,6 @@ public final class OrgRoutes {
         node.put("updated_at", Json.timestamp(allocation.updatedAt()));
         node.put("updated_by", allocation.updatedBy());
         return node;
-    }
-
-    private static String description(JsonNode body) {
-        JsonNode description = body.path("description");
-        if (!description.isMissingNode() && !description.isNull() && !description.isTextual()) {
-            throw ApiException.unprocessable("'description' must be a string");
-        }
-        return description.isTextual() ? description.asText() : null;
     }
 
     private JsonNode roles(Principal principal, String org) {

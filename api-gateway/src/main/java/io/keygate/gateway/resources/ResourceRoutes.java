@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.keygate.core.ApiException;
+import io.keygate.core.Descriptions;
 import io.keygate.core.ResourceNames;
 import io.keygate.gateway.auth.RequestAuthorizer;
 import io.keygate.gateway.web.Caller;
@@ -77,7 +78,7 @@ public final class ResourceRoutes {
         ObjectNode body = json.objectBody(ctx);
         String name = requiredName(body);
         String workspace = workspace(ctx);
-        Resource created = repository.create(kind, workspace, name, description(body), clientFields(body),
+        Resource created = repository.create(kind, workspace, name, Json.description(body, Descriptions.RESOURCE), clientFields(body),
                 Caller.id(ctx));
         // With authentication off there is nobody to check for; the store then trusts the path.
         boolean authenticated = Caller.principal(ctx).filter(principal -> principal != RequestAuthorizer.ANONYMOUS).isPresent();
@@ -112,7 +113,7 @@ public final class ResourceRoutes {
         if (name != null && !name.asText().equals(ctx.pathParam("name"))) {
             throw ApiException.unprocessable("a " + kind.label() + " cannot be renamed");
         }
-        Resource updated = repository.update(kind, workspace(ctx), ctx.pathParam("name"), description(body),
+        Resource updated = repository.update(kind, workspace(ctx), ctx.pathParam("name"), Json.description(body, Descriptions.RESOURCE),
                 clientFields(body), Caller.id(ctx));
         json.send(ctx, 200, toJson(updated));
     }
@@ -156,20 +157,6 @@ public final class ResourceRoutes {
             throw ApiException.unprocessable("invalid name: " + problem);
         });
         return name.asText();
-    }
-
-    private static String description(ObjectNode body) {
-        JsonNode description = body.get("description");
-        if (description == null || description.isNull()) {
-            return null;
-        }
-        if (!description.isTextual()) {
-            throw ApiException.unprocessable("description must be a string");
-        }
-        if (description.asText().length() > 4000) {
-            throw ApiException.unprocessable("description must be at most 4000 characters");
-        }
-        return description.asText();
     }
 
     private static ObjectNode clientFields(ObjectNode body) {

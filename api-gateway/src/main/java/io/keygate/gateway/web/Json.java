@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.keygate.core.ApiException;
+import io.keygate.core.Descriptions;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -36,6 +37,22 @@ public final class Json {
             throw ApiException.unprocessable("request body must be a JSON object");
         }
         return (ObjectNode) node;
+    }
+
+    /**
+     * The optional {@code description} of a request body, checked against {@code rule} before
+     * anything is stored or forwarded: null when absent or JSON null, 422 when it is not a string
+     * or breaks the rule (the detail names the limit).
+     */
+    public static String description(JsonNode body, Descriptions rule) {
+        JsonNode description = body.get("description");
+        if (description == null || description.isNull()) {
+            return null;
+        }
+        if (!description.isTextual()) {
+            throw ApiException.unprocessable("'description' must be a string");
+        }
+        return rule.require(description.asText());
     }
 
     /** Writes {@code node} with {@code status}. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.keygate.core.ApiException;
+import io.keygate.core.Descriptions;
 import io.keygate.gateway.auth.DevPrincipalResolver;
 import io.keygate.gateway.resources.ResourceKind;
 import io.keygate.gateway.resources.ResourceRepository;
@@ -59,12 +60,11 @@ public final class WorkspaceRoutes {
         table.add(HandlerType.GET, WORKSPACES, "workspaces", "List the workspaces visible to the caller", 200,
                 ctx -> relay(ctx, client(ctx).get("/workspaces", listQuery(ctx), token(ctx)), 200));
         table.add(HandlerType.POST, WORKSPACES, "workspaces", "Create a workspace (the creator becomes Admin)", 201,
-                ctx -> relay(ctx, client(ctx).post("/workspaces", token(ctx), json.objectBody(ctx).toString()), 201));
+                ctx -> relay(ctx, client(ctx).post("/workspaces", token(ctx), workspaceBody(ctx)), 201));
         table.add(HandlerType.GET, WORKSPACE, "workspaces", "Get a workspace", 200,
                 ctx -> relay(ctx, client(ctx).get(workspacePath(ctx.pathParam("name")), Map.of(), token(ctx)), 200));
         table.add(HandlerType.PUT, WORKSPACE, "workspaces", "Update a workspace's description", 200,
-                ctx -> relay(ctx, client(ctx).put(workspacePath(ctx.pathParam("name")), token(ctx),
-                        json.objectBody(ctx).toString()), 200));
+                ctx -> relay(ctx, client(ctx).put(workspacePath(ctx.pathParam("name")), token(ctx), workspaceBody(ctx)), 200));
         table.add(HandlerType.DELETE, WORKSPACE, "workspaces",
                 "Delete a workspace (409 while it holds resources; ?cascade=true deletes them asynchronously)", 200,
                 this::deleteWorkspace);
@@ -75,6 +75,16 @@ public final class WorkspaceRoutes {
         table.add(HandlerType.PUT, MEMBER, "members", "Replace a member's roles", 200,
                 ctx -> relay(ctx, client(ctx).put(memberPath(ctx), token(ctx), json.objectBody(ctx).toString()), 200));
         table.add(HandlerType.DELETE, MEMBER, "members", "Remove a member", 200, this::deleteMember);
+    }
+
+    /**
+     * A workspace create or update body, its description checked here against the rule Keycloak's
+     * group column needs, so an oversized one is 422 naming the limit rather than a database error.
+     */
+    private String workspaceBody(Context ctx) {
+        ObjectNode body = json.objectBody(ctx);
+        Json.description(body, Descriptions.WORKSPACE);
+        return body.toString();
     }
 
     private void deleteMember(Context ctx) {

@@ -10,6 +10,7 @@ import io.keygate.gateway.inference.InferenceConfig;
 import io.keygate.gateway.resources.ResourceKind;
 import io.keygate.gateway.store.StoreConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,6 +99,32 @@ class ResourceApiTest {
         assertDetail(gateway.send("POST", base, "{\"name\": \"twice\"}"), 409, "already exists");
         assertDetail(gateway.send("PUT", base + "/twice", "{\"name\": \"renamed\"}"), 422, "cannot be renamed");
         assertDetail(gateway.send("GET", "/apis/entities/v2/workspaces/Not_Valid/projects", null), 422, "workspace");
+    }
+
+    /** 4,000 UTF-16 code units fit (the gateway's column); more is 422 naming the limit and changes nothing. */
+    @Test
+    void resourceDescriptionsFollowTheSharedRule() {
+        String base = collection(ResourceKind.PROJECT, "descriptions");
+        String emoji = "\uD83D\uDE00";
+        assertEquals(201, gateway.send("POST", base, body("at-limit", "a".repeat(4000))).status());
+        assertEquals("é".repeat(4000), gateway.send("PUT", base + "/at-limit", body(null, "é".repeat(4000))).json().get("description").asText());
+        assertEquals(emoji.repeat(2000), gateway.send("PUT", base + "/at-limit", body(null, emoji.repeat(2000))).json().get("description").asText());
+        for (String tooLong : List.of("a".repeat(4001), "é".repeat(4001), emoji.repeat(2001), "a".repeat(70_000))) {
+            assertDetail(gateway.send("POST", base, body("over-limit", tooLong)), 422, "at most 4000");
+            assertDetail(gateway.send("PUT", base + "/at-limit", body(null, tooLong)), 422, "at most 4000");
+        }
+        assertDetail(gateway.send("PUT", base + "/at-limit", body(null, "nul\u0000")), 422, "NUL");
+        assertEquals(404, gateway.send("GET", base + "/over-limit", null).status(), "a refused create stores nothing");
+        assertEquals(emoji.repeat(2000), gateway.send("GET", base + "/at-limit", null).json().get("description").asText(),
+                "a refused update changes nothing");
+    }
+
+    private static String body(String name, String description) {
+        com.fasterxml.jackson.databind.node.ObjectNode body = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        if (name != null) {
+            body.put("name", name);
+        }
+        return body.put("description", description).toString();
     }
 
     private static void assertDetail(LocalGateway.Reply reply, int status, String fragment) {

@@ -64,6 +64,28 @@ abstract class ResourceStoreContract {
         assertEquals(404, assertThrows(ApiException.class, () -> allocations.get(org, created.id())).status());
     }
 
+    /**
+     * Every description {@code Descriptions.RESOURCE} lets through fits the column on this
+     * database and reads back unchanged: the rule counts UTF-16 code units, so 2,000 emoji (4,000
+     * units) is the most it allows, and both H2 (units) and PostgreSQL (code points) keep that.
+     */
+    @Test
+    void theLongestDescriptionsTheRuleAllowsAreStoredUnchanged() throws Exception {
+        String workspace = workspace();
+        String emoji = "\uD83D\uDE00";
+        int index = 0;
+        for (String description : List.of("a".repeat(4000), "é".repeat(4000), emoji.repeat(2000), "x" + emoji.repeat(1999) + "é")) {
+            assertEquals(java.util.Optional.empty(), io.keygate.core.Descriptions.RESOURCE.violation(description));
+            String name = "long-" + index++;
+            repository().create(ResourceKind.PROJECT, workspace, name, "short", spec("{}"), "alice");
+            assertEquals(description, repository().update(ResourceKind.PROJECT, workspace, name, description, spec("{}"), "alice").description());
+            assertEquals(description, repository().get(ResourceKind.PROJECT, workspace, name).description());
+        }
+        AllocationRepository allocations = new AllocationRepository(database());
+        Allocation allocation = allocations.create(workspace, "long-allocation", "é".repeat(4000), "provider@example.com", Json.now());
+        assertEquals("é".repeat(4000), allocations.get(workspace, allocation.id()).description());
+    }
+
     @Test
     void createThenReadBackEveryField() throws Exception {
         String ws = workspace();

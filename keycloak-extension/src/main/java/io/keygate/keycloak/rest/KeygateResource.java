@@ -7,6 +7,7 @@ import io.keygate.keycloak.membership.Principals;
 import io.keygate.keycloak.membership.RoleResolver;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -16,12 +17,15 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -41,6 +45,12 @@ public final class KeygateResource {
     static final String ACT_AS_HEADER = "X-Keygate-Act-As";
 
     private static final Logger LOG = Logger.getLogger(KeygateResource.class);
+
+    /** The routes' path templates as patterns, read from the annotations so they cannot drift from them. */
+    private static final List<Pattern> ROUTE_PATHS = Arrays.stream(KeygateResource.class.getDeclaredMethods())
+            .map(method -> method.getAnnotation(Path.class)).filter(Objects::nonNull).map(Path::value)
+            .filter(template -> !template.startsWith("{unknown"))
+            .map(template -> Pattern.compile(template.replaceAll("\\{[^}]+}", "[^/]+"))).toList();
 
     private final KeycloakSession session;
     private final WorkspaceLocks locks;
@@ -152,6 +162,47 @@ public final class KeygateResource {
         return read(api -> api.workspaces().principalWorkspaces(principal));
     }
 
+    // ---- any other path or method under /keygate: the extension's {"detail"}, not Keycloak's {"error"}
+    // (literal templates above always win over this regex one, so no route is shadowed)
+
+    @GET
+    @Path("{unknown: .*}")
+    public Response unknownGet(@PathParam("unknown") String path) {
+        return unknownEndpoint("GET", path);
+    }
+
+    @POST
+    @Path("{unknown: .*}")
+    public Response unknownPost(@PathParam("unknown") String path) {
+        return unknownEndpoint("POST", path);
+    }
+
+    @PUT
+    @Path("{unknown: .*}")
+    public Response unknownPut(@PathParam("unknown") String path) {
+        return unknownEndpoint("PUT", path);
+    }
+
+    @DELETE
+    @Path("{unknown: .*}")
+    public Response unknownDelete(@PathParam("unknown") String path) {
+        return unknownEndpoint("DELETE", path);
+    }
+
+    @PATCH
+    @Path("{unknown: .*}")
+    public Response unknownPatch(@PathParam("unknown") String path) {
+        return unknownEndpoint("PATCH", path);
+    }
+
+    /** 405 on a path some route serves with another method, 404 otherwise; no authentication needed to learn either. */
+    private Response unknownEndpoint(String method, String path) {
+        String shown = path.length() > 100 ? path.substring(0, 100) + "..." : path;
+        return ROUTE_PATHS.stream().anyMatch(route -> route.matcher(path).matches())
+                ? error(405, "Method " + method + " is not allowed on /keygate/" + shown)
+                : error(404, "No keygate endpoint at /keygate/" + shown);
+    }
+
     // ---- plumbing
 
     private Response read(Function<Apis, Map<String, Object>> work) {
@@ -207,13 +258,16 @@ public final class KeygateResource {
             return error(e.status(), e.getMessage());
         } catch (ErrorResponseException e) {
             return error(e.getResponse().getStatus(), e.getErrorDescription() != null ? e.getErrorDescription() : e.getMessage());
-        } catch (ModelDuplicateException e) {
-            return error(409, "Conflicting change: " + e.getMessage());
         } catch (WebApplicationException e) {
             return error(e.getResponse().getStatus(), e.getMessage());
         } catch (RuntimeException e) {
-            LOG.error("keygate API request failed", e);
-            return error(500, "Internal error; see the Keycloak log");
+            return PersistenceFailures.clientError(e).map(anticipated -> {
+                LOG.infof("keygate change refused by the database (%d): %s", anticipated.status(), e);
+                return error(anticipated.status(), anticipated.detail());
+            }).orElseGet(() -> {
+                LOG.error("keygate API request failed", e);
+                return error(500, "Internal error; see the Keycloak log");
+            });
         }
     }
 

@@ -2,6 +2,7 @@ package io.keygate.keycloak.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.keygate.core.ApiException;
+import io.keygate.core.Descriptions;
 import io.keygate.core.ResourceNames;
 import io.keygate.core.Role;
 import io.keygate.core.WorkspaceLayout;
@@ -72,7 +73,7 @@ final class WorkspaceApi {
         ResourceNames.violation(name).ifPresent(problem -> {
             throw ApiException.unprocessable("Invalid workspace name '" + name + "': " + problem);
         });
-        String description = Bodies.optionalString(body, "description").orElse("");
+        String description = Descriptions.WORKSPACE.require(Bodies.optionalString(body, "description").orElse(""));
         if (groups.find(name).isPresent()) {
             throw ApiException.conflict("Workspace '" + name + "' already exists");
         }
@@ -97,7 +98,7 @@ final class WorkspaceApi {
         if (newName.isPresent() && !newName.get().equals(name)) {
             throw ApiException.unprocessable("A workspace cannot be renamed");
         }
-        Bodies.optionalString(body, "description").ifPresent(group::setDescription);
+        Bodies.optionalString(body, "description").map(Descriptions.WORKSPACE::require).ifPresent(group::setDescription);
         Workspace.touch(group, caller.principal(), Instant.now());
         Map<String, Object> json = Workspace.of(group).toJson(false);
         events.emit(OperationType.UPDATE, ResourceType.GROUP, "groups/" + group.getId(), json);
