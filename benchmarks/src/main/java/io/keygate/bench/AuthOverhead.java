@@ -35,16 +35,24 @@ public final class AuthOverhead {
 
     static final long MAX_REQUESTS_PER_RUN = 1_000_000;
     private static final int REUSED_TOKENS = 64;
-    private static final int NEW_TOKENS_PER_ROUND = 2_500;
-    private static final int NEW_TOKENS_WARM_UP = 400;
+    private static final int NEW_TOKENS_PER_ROUND = 2_000;
+    private static final int NEW_TOKENS_WARM_UP = 300;
     private static final List<String> MIXES = List.of("reused", "new", "rw");
     private static final Pattern RESULT = Pattern.compile(
             "KG-RESULT requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) errors_status=(\\d+) errors_socket=(\\d+)");
 
-    /** One wrk run's figures. */
-    record Run(long requests, double seconds, double p50Ms, double p99Ms, long errors) {
+    /**
+     * One wrk run's figures, plus the CPU time the gateway process used during it: on a shared
+     * machine wall-clock throughput depends on what else runs, CPU time per request much less.
+     */
+    record Run(long requests, double seconds, double p50Ms, double p99Ms, long errors, double gatewayCpuSeconds) {
         double throughput() {
             return requests / seconds;
+        }
+
+        /** Requests per CPU-second of the gateway process. */
+        double perCpuSecond() {
+            return requests / Math.max(gatewayCpuSeconds, 0.01);
         }
     }
 
@@ -97,10 +105,11 @@ public final class AuthOverhead {
                         Run offRun = onFirst ? b : a;
                         onRuns.computeIfAbsent(mix, m -> new ArrayList<>()).add(onRun);
                         offRuns.computeIfAbsent(mix, m -> new ArrayList<>()).add(offRun);
-                        System.out.printf("[bench] round %d %-6s on %,8.0f req/s (p50 %.2f p99 %.2f ms, %d errors) | off %,8.0f req/s "
-                                        + "(p50 %.2f p99 %.2f ms, %d errors) | ratio %.3f | load %.1f%n", round, mix,
-                                onRun.throughput(), onRun.p50Ms(), onRun.p99Ms(), onRun.errors(), offRun.throughput(),
-                                offRun.p50Ms(), offRun.p99Ms(), offRun.errors(), onRun.throughput() / offRun.throughput(), loadAverage());
+                        System.out.printf("[bench] round %d %-6s on %,7.0f req/s %,7.0f/cpu-s (p50 %.2f p99 %.2f ms, %d errors) | "
+                                        + "off %,7.0f req/s %,7.0f/cpu-s (p50 %.2f p99 %.2f ms, %d errors) | ratio %.3f, per cpu-s %.3f | load %.1f%n",
+                                round, mix, onRun.throughput(), onRun.perCpuSecond(), onRun.p50Ms(), onRun.p99Ms(), onRun.errors(),
+                                offRun.throughput(), offRun.perCpuSecond(), offRun.p50Ms(), offRun.p99Ms(), offRun.errors(),
+                                onRun.throughput() / offRun.throughput(), onRun.perCpuSecond() / offRun.perCpuSecond(), loadAverage());
                     }
                 }
                 double peak = median(offRuns.get("reused").stream().mapToDouble(Run::throughput).toArray());
@@ -108,13 +117,26 @@ public final class AuthOverhead {
                 OpenLoopProbe.Result[] halfOn = new OpenLoopProbe.Result[2];
                 OpenLoopProbe.Result[] halfOff = new OpenLoopProbe.Result[2];
                 String token = Files.readAllLines(reused).get(0);
+                Map<Double, Long> onBefore = on.authorizationBuckets();
+                Map<Double, Long> offBefore = off.authorizationBuckets();
                 for (int i = 0; i < 2; i++) {
                     halfOn[i] = OpenLoopProbe.run(on.url(), token, rate, seconds);
                     halfOff[i] = OpenLoopProbe.run(off.url(), token, rate, seconds);
                     System.out.printf("[bench] open loop %d req/s, try %d: on %s | off %s%n", rate, i + 1, halfOn[i], halfOff[i]);
                 }
+                String serverSide = String.format("p99 of keygate_authorization_seconds during the open-loop runs: on <= %s, off <= %s",
+                        p99Bound(onBefore, on.authorizationBuckets()), p99Bound(offBefore, off.authorizationBuckets()));
                 printSummary(onRuns, offRuns, rate, halfOn, halfOff);
+                System.out.println("[bench] " + serverSide);
             }
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
     }
 
@@ -122,15 +144,17 @@ public final class AuthOverhead {
                                      OpenLoopProbe.Result[] halfOn, OpenLoopProbe.Result[] halfOff) {
         System.out.println();
         System.out.printf("[bench] summary (%s, load avg %.1f): median of rounds, auth on vs auth off%n", Instant.now(), loadAverage());
-        System.out.println("[bench] mix     ratio   on req/s   on p50/p99 ms    off req/s  off p50/p99 ms");
+        System.out.println("[bench] mix     ratio  ratio/cpu-s  on req/s   on p50/p99 ms    off req/s  off p50/p99 ms");
         for (String mix : MIXES) {
             List<Run> on = onRuns.get(mix);
             List<Run> off = offRuns.get(mix);
             double[] ratios = new double[on.size()];
+            double[] cpuRatios = new double[on.size()];
             for (int i = 0; i < on.size(); i++) {
                 ratios[i] = on.get(i).throughput() / off.get(i).throughput();
+                cpuRatios[i] = on.get(i).perCpuSecond() / off.get(i).perCpuSecond();
             }
-            System.out.printf("[bench] %-6s  %.3f  %,9.0f   %5.2f / %6.2f   %,9.0f   %5.2f / %6.2f%n", mix, median(ratios),
+            System.out.printf("[bench] %-6s  %.3f  %.3f        %,9.0f   %5.2f / %6.2f   %,9.0f   %5.2f / %6.2f%n", mix, median(ratios), median(cpuRatios),
                     median(on.stream().mapToDouble(Run::throughput).toArray()),
                     median(on.stream().mapToDouble(Run::p50Ms).toArray()), median(on.stream().mapToDouble(Run::p99Ms).toArray()),
                     median(off.stream().mapToDouble(Run::throughput).toArray()),
@@ -142,6 +166,21 @@ public final class AuthOverhead {
         double offP50 = Math.min(halfOff[0].p50Ms(), halfOff[1].p50Ms());
         System.out.printf("[bench] half of peak (%d req/s, open loop, reused token, best of 2): p50 on %.3f / off %.3f ms, "
                 + "p99 on %.3f / off %.3f ms, p99 added %.3f ms%n", rate, onP50, offP50, onP99, offP99, onP99 - offP99);
+    }
+
+    /** The upper bound of the bucket holding the 99th percentile of what was observed between two scrapes. */
+    static String p99Bound(Map<Double, Long> before, Map<Double, Long> after) {
+        if (after.isEmpty()) {
+            return "n/a (this build has no keygate_authorization_seconds)";
+        }
+        long total = after.getOrDefault(Double.POSITIVE_INFINITY, 0L) - before.getOrDefault(Double.POSITIVE_INFINITY, 0L);
+        for (Map.Entry<Double, Long> bucket : new java.util.TreeMap<>(after).entrySet()) {
+            long count = bucket.getValue() - before.getOrDefault(bucket.getKey(), 0L);
+            if (total > 0 && count >= Math.ceil(total * 0.99)) {
+                return bucket.getKey().isInfinite() ? "+Inf" : String.format("%.3f ms", bucket.getKey() * 1000);
+            }
+        }
+        return "n/a (nothing observed)";
     }
 
     static double median(double[] values) {
@@ -172,18 +211,20 @@ public final class AuthOverhead {
             List<String> command = List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--timeout", "5s",
                     "-s", lua.toString(), target.url(), "--", mix, reused.toString(), fresh.toString(),
                     Integer.toString(newOffset), Integer.toString(newCount), Integer.toString(threads), Long.toString(perThread), tag);
+            double cpuBefore = target.cpuSeconds();
             Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!wrk.waitFor(seconds + 30L, TimeUnit.SECONDS)) {
                 wrk.destroyForcibly();
                 throw new IllegalStateException("wrk did not stop");
             }
+            double cpu = target.cpuSeconds() - cpuBefore;
             Matcher m = RESULT.matcher(output);
             if (!m.find()) {
                 throw new IllegalStateException("no result from wrk: " + output);
             }
             return new Run(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)) / 1e6, Long.parseLong(m.group(3)) / 1e3,
-                    Long.parseLong(m.group(4)) / 1e3, Long.parseLong(m.group(5)) + Long.parseLong(m.group(6)));
+                    Long.parseLong(m.group(4)) / 1e3, Long.parseLong(m.group(5)) + Long.parseLong(m.group(6)), cpu);
         }
     }
 
@@ -223,6 +264,26 @@ public final class AuthOverhead {
             GatewayProcess gateway = new GatewayProcess(process, port, authEnabled);
             gateway.awaitHealthy();
             return gateway;
+        }
+
+        /** Cumulative counts of {@code keygate_authorization_seconds} by bucket bound; empty when the build has none. */
+        Map<Double, Long> authorizationBuckets() throws IOException, InterruptedException {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/metrics")).build();
+            String text = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+            Map<Double, Long> buckets = new java.util.TreeMap<>();
+            Matcher bucket = Pattern.compile("(?m)^keygate_authorization_seconds_bucket\\{le=\"([^\"]+)\"} ([0-9.eE+]+)$").matcher(text);
+            while (bucket.find()) {
+                double bound = bucket.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bucket.group(1));
+                buckets.put(bound, (long) Double.parseDouble(bucket.group(2)));
+            }
+            return buckets;
+        }
+
+        /** User + system CPU time of the gateway process so far (Linux {@code /proc/<pid>/stat}, 100 ticks a second). */
+        double cpuSeconds() throws IOException {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
         }
 
         String label() {

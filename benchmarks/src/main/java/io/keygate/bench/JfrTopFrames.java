@@ -18,7 +18,8 @@ import jdk.jfr.consumer.RecordingFile;
  * {@code jdk.ExecutionSample} events, the share of samples whose top frame is a method (self
  * time) and whose stack contains it (total time), overall and for frames matching a prefix; for
  * {@code jdk.ObjectAllocationSample}, the allocation weight by allocating method.
- * <pre>java -cp benchmarks/target/benchmarks.jar io.keygate.bench.JfrTopFrames recording.jfr [prefix=io.keygate] [rows=25]</pre>
+ * With a fourth argument, only samples whose stack contains that method ({@code Class.method}) count.
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.keygate.bench.JfrTopFrames recording.jfr [prefix=io.keygate] [rows=25] [within]</pre>
  */
 public final class JfrTopFrames {
 
@@ -29,6 +30,7 @@ public final class JfrTopFrames {
         Path file = Path.of(args[0]);
         String prefix = args.length > 1 ? args[1] : "io.keygate";
         int rows = args.length > 2 ? Integer.parseInt(args[2]) : 25;
+        String within = args.length > 3 ? args[3] : null;
         Map<String, Long> self = new HashMap<>();
         Map<String, Long> total = new HashMap<>();
         Map<String, Long> allocations = new HashMap<>();
@@ -40,6 +42,9 @@ public final class JfrTopFrames {
                 continue;
             }
             String type = event.getEventType().getName();
+            if (within != null && stack.getFrames().stream().noneMatch(frame -> name(frame).equals(within))) {
+                continue;
+            }
             if (type.equals("jdk.ExecutionSample")) {
                 samples++;
                 List<RecordedFrame> frames = stack.getFrames();
@@ -56,7 +61,7 @@ public final class JfrTopFrames {
                 allocations.merge(firstMatching(stack.getFrames(), prefix), weight, Long::sum);
             }
         }
-        System.out.printf("%s: %,d execution samples, %,d MB allocation weight%n", file, samples, allocated >> 20);
+        System.out.printf("%s%s: %,d execution samples, %,d MB allocation weight%n", file, within == null ? "" : " within " + within, samples, allocated >> 20);
         print("self time (top frame)", self, samples, rows, name -> true);
         print("total time (on the stack)", total, samples, rows, name -> true);
         print("total time of " + prefix + " frames", total, samples, rows, name -> name.startsWith(prefix));
