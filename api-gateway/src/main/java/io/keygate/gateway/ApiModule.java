@@ -1,5 +1,6 @@
 package io.keygate.gateway;
 
+import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -25,6 +26,7 @@ import io.keygate.gateway.store.Migrations;
 import io.keygate.gateway.store.StoreConfig;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.web.Json;
+import io.keygate.gateway.web.RouteLabels;
 import io.keygate.gateway.web.RouteTable;
 import io.keygate.gateway.workspaces.CleanupRepository;
 import io.keygate.gateway.workspaces.ExtensionClient;
@@ -59,11 +61,13 @@ public final class ApiModule implements RouteModule, AutoCloseable {
     private final Optional<ServiceAccountTokens> serviceTokens;
     private final Optional<WorkspaceCleaner> cleaner;
     private volatile List<RouteTable.Route> routes = List.of();
+    private volatile RouteLabels routeLabels = new RouteLabels(List.of());
 
     public ApiModule(ApiSettings settings, Metrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
         this.database = new Database(settings.store());
+        metrics.bindStorePool(database::poolStats);
         List<Integer> applied = new Migrations(database).migrate();
         if (!applied.isEmpty()) {
             LOG.info("store migrated to version {}", applied.get(applied.size() - 1));
@@ -144,6 +148,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         table.add(HandlerType.GET, OpenApiDocument.PATH, "health", "This OpenAPI document", 200,
                 ctx -> json.send(ctx, 200, OpenApiDocument.build(json.mapper(), routes)));
         routes = table.routes();
+        routeLabels = new RouteLabels(routes);
         cfg.after(this::recordRequest);
     }
 
@@ -189,8 +194,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
      * authentications, not decisions.
      */
     private void recordRequest(Context ctx) {
-        String route = RouteTable.match(routes, ctx.method().name(), ctx.path()).orElse("unmatched");
-        metrics.recordRequest(route, ctx.method().name(), ctx.statusCode());
+        metrics.recordRequest(routeLabels.of(ctx), ctx.method().name(), ctx.statusCode());
         Long nanos = ctx.attribute(AccessFilter.DURATION_NANOS);
         if (nanos != null) {
             metrics.recordVerification(nanos);
@@ -200,6 +204,12 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         } else if (ctx.statusCode() == 403) {
             metrics.recordDecision(false);
         }
+    }
+
+    /** Reports the started server's Jetty thread pool in the metrics. */
+    @Override
+    public void started(Javalin javalin) {
+        metrics.bindJettyThreadPool(() -> javalin.jettyServer().threadPool());
     }
 
     @Override

@@ -54,6 +54,7 @@ public final class GatewayApp {
     private final RequestAuthorizer authorizer;
     private final AuditRecorder audit;
     private final Javalin javalin;
+    private final List<RouteModule> modules;
 
     /** An app with the audit sink named by {@code audit.sink} ({@code log} or {@code none}). */
     public GatewayApp(GatewayConfig config, List<RouteModule> modules) {
@@ -67,6 +68,7 @@ public final class GatewayApp {
         List<RouteModule> all = new ArrayList<>();
         all.add(new HealthRoutes());
         all.addAll(modules);
+        this.modules = List.copyOf(all);
         this.javalin = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(new ObjectMapper().findAndRegisterModules(), false));
             cfg.jetty.modifyHttpConfiguration(http -> {
@@ -106,12 +108,12 @@ public final class GatewayApp {
     }
 
     public GatewayApp start() {
-        javalin.start(config.server().host(), config.server().port());
-        return this;
+        return start(config.server().host(), config.server().port());
     }
 
     public GatewayApp start(String host, int port) {
         javalin.start(host, port);
+        modules.forEach(module -> module.started(javalin));
         return this;
     }
 

@@ -1,5 +1,6 @@
 package io.keygate.gateway;
 
+import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 
 /**
@@ -11,4 +12,8 @@ import io.javalin.config.RoutesConfig;
 public interface RouteModule {
 
     void register(RoutesConfig routes);
+
+    /** Called once the server listens (for example to report on its thread pool); nothing by default. */
+    default void started(Javalin javalin) {
+    }
 }

@@ -18,7 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** An RS256 issuer on 127.0.0.1 serving its JWKS, shaped like a Keycloak realm's tokens. */
+/**
+ * An RS256 issuer on 127.0.0.1 serving its JWKS, shaped like a Keycloak realm's tokens. It also
+ * answers the two Keycloak calls a gateway makes on a resource create (its service-account token,
+ * and "does this workspace exist"), so a benchmark's writes run the same path as in production.
+ */
 final class LocalIssuer implements AutoCloseable {
 
     private final RSAKey key;
@@ -35,7 +39,31 @@ final class LocalIssuer implements AutoCloseable {
             ex.getResponseBody().write(jwks);
             ex.close();
         });
+        server.createContext("/realms/bench/protocol/openid-connect/token", ex -> {
+            byte[] body = ("{\"access_token\":\"" + token(-1) + "\",\"expires_in\":3600}").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.createContext("/realms/bench/keygate/workspaces/", ex -> {
+            String name = ex.getRequestURI().getPath().replaceAll(".*/workspaces/", "");
+            byte[] body = ("{\"name\":\"" + name + "\"}").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4, runnable -> {
+            Thread thread = new Thread(runnable, "local-issuer");
+            thread.setDaemon(true);
+            return thread;
+        }));
         server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
     }
 
     String issuer() {

@@ -2,7 +2,6 @@ package io.keygate.gateway.auth;
 
 import io.keygate.core.policy.Decision;
 import io.keygate.core.policy.PolicyEngine;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -115,7 +114,8 @@ public final class RequestAuthorizer {
         if (authorization == null || authorization.isBlank()) {
             return null;
         }
-        if (authorization.length() < 7 || !authorization.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+        // regionMatches: no lower-cased copy of the scheme on every request
+        if (!authorization.regionMatches(true, 0, "bearer ", 0, 7)) {
             throw AuthFailure.invalidToken("the Authorization header must use the Bearer scheme");
         }
         String token = authorization.substring(7).trim();

@@ -1,13 +1,17 @@
 package io.keygate.gateway.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small bounded pool of JDBC connections to the gateway's store (H2 file or PostgreSQL).
+ * The gateway's store (H2 file or PostgreSQL) behind a bounded HikariCP pool: at most
+ * {@link StoreConfig#poolSize()} connections are ever open; a request that finds them all busy waits
+ * at most {@link #CONNECTION_TIMEOUT_MILLIS} and then fails with {@link StoreException} (answered 503),
+ * instead of opening one more connection per concurrent request.
  *
  * <p>Durability contract: {@link #inTransaction} commits before it returns, and H2 is opened with
  * {@code WRITE_DELAY=0}, so a write whose call returned normally survives a crash of the gateway
@@ -15,17 +19,32 @@ import java.util.concurrent.BlockingQueue;
  */
 public final class Database implements AutoCloseable {
 
+    static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
     private static final int VALIDATION_TIMEOUT_SECONDS = 2;
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    /** The pool's state for metrics. */
+    public record PoolStats(int active, int idle, int pending, int max) {
+    }
 
     private final StoreConfig config;
-    private final String url;
-    private final BlockingQueue<Connection> idle;
-    private volatile boolean closed;
+    private final HikariDataSource pool;
 
     public Database(StoreConfig config) {
         this.config = config;
-        this.url = config.isH2() ? h2Url(config.jdbcUrl()) : config.jdbcUrl();
-        this.idle = new ArrayBlockingQueue<>(config.poolSize());
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("keygate-store-" + POOLS.incrementAndGet());
+        hikari.setJdbcUrl(config.isH2() ? h2Url(config.jdbcUrl()) : config.jdbcUrl());
+        hikari.setUsername(config.user());
+        hikari.setPassword(config.password());
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setMinimumIdle(Math.min(2, config.poolSize()));
+        hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+        hikari.setValidationTimeout(VALIDATION_TIMEOUT_SECONDS * 1000L);
+        hikari.setAutoCommit(false);
+        // Start even while PostgreSQL is down: the first query fails with 503 and /readyz says why.
+        hikari.setInitializationFailTimeout(-1);
+        this.pool = new HikariDataSource(hikari);
     }
 
     /** H2: flush every commit to the file at once and keep the database open between connections. */
@@ -55,28 +74,21 @@ public final class Database implements AutoCloseable {
      * When this returns, the change is committed.
      */
     public <T> T inTransaction(Work<T> work) {
-        Connection connection = borrow();
-        boolean healthy = false;
-        try {
-            connection.setAutoCommit(false);
-            T result = work.run(connection);
-            connection.commit();
-            healthy = true;
-            return result;
+        try (Connection connection = borrow()) {
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
         } catch (SQLException e) {
-            rollbackQuietly(connection);
-            healthy = isUsable(connection);
             throw new StoreException(e);
-        } catch (RuntimeException e) {
-            rollbackQuietly(connection);
-            healthy = isUsable(connection);
-            throw e;
-        } finally {
-            giveBack(connection, healthy);
         }
     }
 
-    /** True when a connection can be opened and answers a validation query. */
+    /** True when a connection can be had and answers a validation query. */
     public boolean isReachable() {
         try {
             return inTransaction(connection -> connection.isValid(VALIDATION_TIMEOUT_SECONDS));
@@ -85,61 +97,37 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private Connection borrow() {
-        if (closed) {
-            throw new StoreException(new SQLException("store is closed"));
+    /** Connections in use, idle, waited for, and the bound. */
+    public PoolStats poolStats() {
+        HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+        if (bean == null) {
+            return new PoolStats(0, 0, 0, config.poolSize());
         }
-        Connection connection = idle.poll();
-        while (connection != null) {
-            if (isUsable(connection)) {
-                return connection;
-            }
-            closeQuietly(connection);
-            connection = idle.poll();
-        }
-        try {
-            return DriverManager.getConnection(url, config.user(), config.password());
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        return new PoolStats(bean.getActiveConnections(), bean.getIdleConnections(), bean.getThreadsAwaitingConnection(),
+                config.poolSize());
     }
 
-    private void giveBack(Connection connection, boolean healthy) {
-        if (closed || !healthy || !idle.offer(connection)) {
-            closeQuietly(connection);
+    private Connection borrow() throws SQLException {
+        if (pool.isClosed()) {
+            throw new SQLException("store is closed");
         }
-    }
-
-    private static boolean isUsable(Connection connection) {
-        try {
-            return !connection.isClosed() && connection.isValid(VALIDATION_TIMEOUT_SECONDS);
-        } catch (SQLException e) {
-            return false;
+        Connection connection = pool.getConnection();
+        if (connection.getAutoCommit()) {
+            connection.setAutoCommit(false);
         }
+        return connection;
     }
 
     private static void rollbackQuietly(Connection connection) {
         try {
             connection.rollback();
         } catch (SQLException ignored) {
-            // the connection is discarded when it is no longer valid
-        }
-    }
-
-    private static void closeQuietly(Connection connection) {
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // nothing left to release
+            // HikariCP evicts a connection that fails like this
         }
     }
 
     @Override
     public void close() {
-        closed = true;
-        Connection connection;
-        while ((connection = idle.poll()) != null) {
-            closeQuietly(connection);
-        }
+        pool.close();
     }
 }

@@ -35,32 +35,6 @@ public final class RouteTable {
         return this;
     }
 
-    /**
-     * The registered path pattern a request path matches, for metrics labels (bounded cardinality),
-     * or empty. Works also when no handler ran, e.g. when the access filter refused the request.
-     */
-    public static java.util.Optional<String> match(List<Route> routes, String method, String path) {
-        for (Route route : routes) {
-            if (route.method().name().equals(method) && pattern(route.path()).matcher(path).matches()) {
-                return java.util.Optional.of(route.path());
-            }
-        }
-        return java.util.Optional.empty();
-    }
-
-    private static java.util.regex.Pattern pattern(String routePath) {
-        StringBuilder regex = new StringBuilder();
-        java.util.regex.Matcher parameter = java.util.regex.Pattern.compile("\\{[^}/]+}|<[^>/]+>").matcher(routePath);
-        int last = 0;
-        while (parameter.find()) {
-            regex.append(java.util.regex.Pattern.quote(routePath.substring(last, parameter.start())));
-            regex.append(parameter.group().startsWith("{") ? "[^/]+" : ".+");
-            last = parameter.end();
-        }
-        regex.append(java.util.regex.Pattern.quote(routePath.substring(last)));
-        return java.util.regex.Pattern.compile(regex.toString());
-    }
-
     public List<Route> routes() {
         return List.copyOf(registered);
     }

@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -115,14 +116,29 @@ class PlatformEndpointsTest {
         assertEquals(200, metrics.status());
         assertTrue(metrics.raw().headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
         String text = metrics.body();
-        assertTrue(text.contains("keygate_http_requests_total{route=\"/apis/entities/v2/workspaces/{workspace}/projects/{name}\","
-                + "method=\"GET\",status=\"404\"} 2"), text);
-        assertTrue(text.contains("keygate_policy_decisions_total{decision=\"denied\"} 1"), text);
+        assertEquals(2, sample(text, "keygate_http_requests_total", "route=\"/apis/entities/v2/workspaces/{workspace}/projects/{name}\"",
+                "method=\"GET\"", "status=\"404\""), text);
+        assertEquals(1, sample(text, "keygate_policy_decisions_total", "decision=\"denied\""), text);
         assertTrue(text.contains("keygate_token_verification_seconds_bucket{le=\"0.0025\"} "), text);
-        long verified = Long.parseLong(text.replaceAll("(?s).*keygate_token_verification_seconds_count (\\d+).*", "$1"));
-        long allowed = Long.parseLong(text.replaceAll("(?s).*decision=\"allowed\"} (\\d+).*", "$1"));
+        double verified = sample(text, "keygate_token_verification_seconds_count");
+        double allowed = sample(text, "keygate_policy_decisions_total", "decision=\"allowed\"");
         assertTrue(verified >= 3, "every request through the access filter is timed, plus the recorded one: " + verified);
         assertTrue(allowed >= 2, "requests let through are allowed decisions: " + allowed);
+    }
+
+    /** The value of the one sample of {@code name} carrying every given {@code label="value"} pair (in any order). */
+    private static double sample(String exposition, String name, String... labels) {
+        List<Double> values = new java.util.ArrayList<>();
+        for (String line : exposition.split("\n")) {
+            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
+                continue;
+            }
+            if (java.util.Arrays.stream(labels).allMatch(line::contains)) {
+                values.add(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+            }
+        }
+        assertEquals(1, values.size(), name + " " + String.join(",", labels) + " in\n" + exposition);
+        return values.get(0);
     }
 
     @Test

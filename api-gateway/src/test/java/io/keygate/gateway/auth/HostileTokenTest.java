@@ -148,6 +148,16 @@ class HostileTokenTest {
     }
 
     @Test
+    void theBearerSchemeIsCaseInsensitiveAndNothingElseIsBearer() {
+        String token = issuer.sign(claims());
+        assertEquals(200, gateway.call("GET", PATH, Map.of("Authorization", "bEaReR " + token)).status());
+        assertEquals(200, gateway.call("GET", PATH, Map.of("Authorization", "BEARER  " + token + " ")).status());
+        assertEquals(401, gateway.call("GET", PATH, Map.of("Authorization", "Bearer" + token)).status());
+        assertEquals(401, gateway.call("GET", PATH, Map.of("Authorization", "Bearex " + token)).status());
+        assertEquals(401, gateway.call("GET", PATH, Map.of("Authorization", "Bear")).status());
+    }
+
+    @Test
     void validEs256TokenIsAccepted() {
         String token = TestIssuer.sign(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(issuer.ecKey().getKeyID()).build(), claims(),
                 issuer.ecKey());

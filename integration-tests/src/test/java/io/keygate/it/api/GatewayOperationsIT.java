@@ -53,20 +53,31 @@ class GatewayOperationsIT {
         assertEquals(401, gateway.get("/apis/entities/v2/workspaces", null).status());
         String text = gateway.get("/metrics", null).body();
         System.out.println("[metrics]\n" + text);
-        assertTrue(text.contains("keygate_http_requests_total{route=\"/apis/entities/v2/workspaces\",method=\"POST\",status=\"201\"} 1"), text);
-        assertTrue(text.contains("route=\"/apis/entities/v2/workspaces/{workspace}/projects\",method=\"GET\",status=\"403\"} 1"), text);
-        assertTrue(count(text, "keygate_policy_decisions_total{decision=\"allowed\"}") >= 1, text);
-        assertTrue(count(text, "keygate_policy_decisions_total{decision=\"denied\"}") >= 1, text);
-        assertTrue(count(text, "keygate_token_verification_seconds_count") >= 3, text);
+        assertEquals(1, sample(text, "keygate_http_requests_total", "route=\"/apis/entities/v2/workspaces\"", "method=\"POST\"",
+                "status=\"201\""), text);
+        assertEquals(1, sample(text, "keygate_http_requests_total", "route=\"/apis/entities/v2/workspaces/{workspace}/projects\"",
+                "method=\"GET\"", "status=\"403\""), text);
+        assertTrue(sample(text, "keygate_policy_decisions_total", "decision=\"allowed\"") >= 1, text);
+        assertTrue(sample(text, "keygate_policy_decisions_total", "decision=\"denied\"") >= 1, text);
+        assertTrue(sample(text, "keygate_token_verification_seconds_count") >= 3, text);
+        assertTrue(sample(text, "keygate_authorization_seconds_count") >= 3, text);
     }
 
-    private static long count(String text, String series) {
+    /**
+     * The value of the one sample of {@code name} carrying every given {@code label="value"} pair, in
+     * whatever label order the exposition writes them.
+     */
+    private static double sample(String text, String name, String... labels) {
+        java.util.List<Double> values = new java.util.ArrayList<>();
         for (String line : text.split("\n")) {
-            if (line.startsWith(series + " ")) {
-                return Long.parseLong(line.substring(series.length() + 1).trim());
+            if ((line.startsWith(name + "{") || line.startsWith(name + " ")) && java.util.Arrays.stream(labels).allMatch(line::contains)) {
+                values.add(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
             }
         }
-        throw new AssertionError("no series " + series);
+        if (values.size() != 1) {
+            throw new AssertionError("expected one sample " + name + " " + String.join(",", labels) + ", found " + values.size());
+        }
+        return values.get(0);
     }
 
     @Test

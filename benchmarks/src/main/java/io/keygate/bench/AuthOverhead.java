@@ -1,0 +1,341 @@
+package io.keygate.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Side-by-side authorization overhead: two gateway processes from the same jar and the same
+ * configuration except {@code auth.enabled}, an RS256 {@link LocalIssuer} on 127.0.0.1, and wrk
+ * driving the same endpoint on each in alternating rounds. Prints, last, the median throughput
+ * ratio (auth on / auth off) and p50/p99 of each, per traffic mix, then the p99 added at half of
+ * the peak rate measured with the open-loop {@link OpenLoopProbe}.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.keygate.bench.AuthOverhead GATEWAY_JAR [seconds] [rounds] [connections] [jfrDir]</pre>
+ *
+ * Bounded: every wrk run lasts {@code seconds} (at most 30) and at most {@link #MAX_REQUESTS_PER_RUN}
+ * requests; at most 5 rounds; everything goes to 127.0.0.1 only; the gateways are stopped at the end.
+ */
+public final class AuthOverhead {
+
+    static final long MAX_REQUESTS_PER_RUN = 1_000_000;
+    private static final int REUSED_TOKENS = 64;
+    private static final int NEW_TOKENS_PER_ROUND = 2_000;
+    private static final int NEW_TOKENS_WARM_UP = 300;
+    private static final List<String> MIXES = List.of("reused", "new", "rw");
+    private static final Pattern RESULT = Pattern.compile(
+            "KG-RESULT requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) errors_status=(\\d+) errors_socket=(\\d+)");
+
+    /**
+     * One wrk run's figures, plus the CPU time the gateway process used during it: on a shared
+     * machine wall-clock throughput depends on what else runs, CPU time per request much less.
+     */
+    record Run(long requests, double seconds, double p50Ms, double p99Ms, long errors, double gatewayCpuSeconds) {
+        double throughput() {
+            return requests / seconds;
+        }
+
+        /** Requests per CPU-second of the gateway process. */
+        double perCpuSecond() {
+            return requests / Math.max(gatewayCpuSeconds, 0.01);
+        }
+    }
+
+    private AuthOverhead() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: AuthOverhead GATEWAY_JAR [seconds=8] [rounds=3] [connections=32] [jfrDir]");
+            System.exit(2);
+        }
+        Path jar = Path.of(args[0]);
+        int seconds = args.length > 1 ? Math.min(Integer.parseInt(args[1]), 30) : 8;
+        int rounds = args.length > 2 ? Math.min(Integer.parseInt(args[2]), 5) : 3;
+        int connections = args.length > 3 ? Math.min(Integer.parseInt(args[3]), 128) : 32;
+        Path jfr = args.length > 4 ? Path.of(args[4]) : null;
+        Path work = Files.createTempDirectory("keygate-auth-overhead");
+        System.out.printf("[bench] %s, jar %s, %d s per run, %d rounds, %d connections, load avg %.1f%n", Instant.now(), jar,
+                seconds, rounds, connections, loadAverage());
+        try (LocalIssuer issuer = new LocalIssuer()) {
+            Path reused = writeTokens(work.resolve("reused.txt"), issuer, 0, REUSED_TOKENS);
+            Path fresh = writeTokens(work.resolve("new.txt"), issuer, 100_000, NEW_TOKENS_PER_ROUND * rounds + NEW_TOKENS_WARM_UP);
+            Path lua = work.resolve("auth-mix.lua");
+            try (InputStream in = AuthOverhead.class.getResourceAsStream("/wrk/auth-mix.lua")) {
+                Files.write(lua, in.readAllBytes());
+            }
+            try (GatewayProcess on = GatewayProcess.start(jar, work.resolve("on"), issuer, true, jfr);
+                 GatewayProcess off = GatewayProcess.start(jar, work.resolve("off"), issuer, false, jfr)) {
+                String seed = issuer.token(1);
+                on.createModel("llama-3", seed);
+                off.createModel("llama-3", seed);
+                Map<String, List<Run>> onRuns = new LinkedHashMap<>();
+                Map<String, List<Run>> offRuns = new LinkedHashMap<>();
+                Wrk wrk = new Wrk(lua, reused, fresh, connections);
+                int warmUpTokens = NEW_TOKENS_PER_ROUND * rounds;
+                for (String mix : MIXES) {
+                    wrk.run(on, mix, 3, "warm-on-" + mix, warmUpTokens, NEW_TOKENS_WARM_UP);
+                    wrk.run(off, mix, 3, "warm-off-" + mix, warmUpTokens, NEW_TOKENS_WARM_UP);
+                }
+                for (int round = 1; round <= rounds; round++) {
+                    for (String mix : MIXES) {
+                        int offset = (round - 1) * NEW_TOKENS_PER_ROUND;
+                        // alternate which side goes first, so drift in machine load hits both alike
+                        boolean onFirst = round % 2 == 1;
+                        GatewayProcess first = onFirst ? on : off;
+                        GatewayProcess second = onFirst ? off : on;
+                        Run a = wrk.run(first, mix, seconds, "r" + round + "-" + first.label() + "-" + mix, offset, NEW_TOKENS_PER_ROUND);
+                        Run b = wrk.run(second, mix, seconds, "r" + round + "-" + second.label() + "-" + mix, offset, NEW_TOKENS_PER_ROUND);
+                        Run onRun = onFirst ? a : b;
+                        Run offRun = onFirst ? b : a;
+                        onRuns.computeIfAbsent(mix, m -> new ArrayList<>()).add(onRun);
+                        offRuns.computeIfAbsent(mix, m -> new ArrayList<>()).add(offRun);
+                        System.out.printf("[bench] round %d %-6s on %,7.0f req/s %,7.0f/cpu-s (p50 %.2f p99 %.2f ms, %d errors) | "
+                                        + "off %,7.0f req/s %,7.0f/cpu-s (p50 %.2f p99 %.2f ms, %d errors) | ratio %.3f, per cpu-s %.3f | load %.1f%n",
+                                round, mix, onRun.throughput(), onRun.perCpuSecond(), onRun.p50Ms(), onRun.p99Ms(), onRun.errors(),
+                                offRun.throughput(), offRun.perCpuSecond(), offRun.p50Ms(), offRun.p99Ms(), offRun.errors(),
+                                onRun.throughput() / offRun.throughput(), onRun.perCpuSecond() / offRun.perCpuSecond(), loadAverage());
+                    }
+                }
+                double peak = median(offRuns.get("reused").stream().mapToDouble(Run::throughput).toArray());
+                int rate = (int) Math.max(100, peak / 2);
+                OpenLoopProbe.Result[] halfOn = new OpenLoopProbe.Result[2];
+                OpenLoopProbe.Result[] halfOff = new OpenLoopProbe.Result[2];
+                String token = Files.readAllLines(reused).get(0);
+                Map<Double, Long> onBefore = on.authorizationBuckets();
+                Map<Double, Long> offBefore = off.authorizationBuckets();
+                for (int i = 0; i < 2; i++) {
+                    halfOn[i] = OpenLoopProbe.run(on.url(), token, rate, seconds);
+                    halfOff[i] = OpenLoopProbe.run(off.url(), token, rate, seconds);
+                    System.out.printf("[bench] open loop %d req/s, try %d: on %s | off %s%n", rate, i + 1, halfOn[i], halfOff[i]);
+                }
+                String serverSide = String.format("p99 of keygate_authorization_seconds during the open-loop runs: on <= %s, off <= %s",
+                        p99Bound(onBefore, on.authorizationBuckets()), p99Bound(offBefore, off.authorizationBuckets()));
+                printSummary(onRuns, offRuns, rate, halfOn, halfOff);
+                System.out.println("[bench] " + serverSide);
+            }
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    private static void printSummary(Map<String, List<Run>> onRuns, Map<String, List<Run>> offRuns, int rate,
+                                     OpenLoopProbe.Result[] halfOn, OpenLoopProbe.Result[] halfOff) {
+        System.out.println();
+        System.out.printf("[bench] summary (%s, load avg %.1f): median of rounds, auth on vs auth off%n", Instant.now(), loadAverage());
+        System.out.println("[bench] mix     ratio  ratio/cpu-s  on req/s   on p50/p99 ms    off req/s  off p50/p99 ms");
+        for (String mix : MIXES) {
+            List<Run> on = onRuns.get(mix);
+            List<Run> off = offRuns.get(mix);
+            double[] ratios = new double[on.size()];
+            double[] cpuRatios = new double[on.size()];
+            for (int i = 0; i < on.size(); i++) {
+                ratios[i] = on.get(i).throughput() / off.get(i).throughput();
+                cpuRatios[i] = on.get(i).perCpuSecond() / off.get(i).perCpuSecond();
+            }
+            System.out.printf("[bench] %-6s  %.3f  %.3f        %,9.0f   %5.2f / %6.2f   %,9.0f   %5.2f / %6.2f%n", mix, median(ratios), median(cpuRatios),
+                    median(on.stream().mapToDouble(Run::throughput).toArray()),
+                    median(on.stream().mapToDouble(Run::p50Ms).toArray()), median(on.stream().mapToDouble(Run::p99Ms).toArray()),
+                    median(off.stream().mapToDouble(Run::throughput).toArray()),
+                    median(off.stream().mapToDouble(Run::p50Ms).toArray()), median(off.stream().mapToDouble(Run::p99Ms).toArray()));
+        }
+        double onP99 = Math.min(halfOn[0].p99Ms(), halfOn[1].p99Ms());
+        double offP99 = Math.min(halfOff[0].p99Ms(), halfOff[1].p99Ms());
+        double onP50 = Math.min(halfOn[0].p50Ms(), halfOn[1].p50Ms());
+        double offP50 = Math.min(halfOff[0].p50Ms(), halfOff[1].p50Ms());
+        System.out.printf("[bench] half of peak (%d req/s, open loop, reused token, best of 2): p50 on %.3f / off %.3f ms, "
+                + "p99 on %.3f / off %.3f ms, p99 added %.3f ms%n", rate, onP50, offP50, onP99, offP99, onP99 - offP99);
+    }
+
+    /** The upper bound of the bucket holding the 99th percentile of what was observed between two scrapes. */
+    static String p99Bound(Map<Double, Long> before, Map<Double, Long> after) {
+        if (after.isEmpty()) {
+            return "n/a (this build has no keygate_authorization_seconds)";
+        }
+        long total = after.getOrDefault(Double.POSITIVE_INFINITY, 0L) - before.getOrDefault(Double.POSITIVE_INFINITY, 0L);
+        for (Map.Entry<Double, Long> bucket : new java.util.TreeMap<>(after).entrySet()) {
+            long count = bucket.getValue() - before.getOrDefault(bucket.getKey(), 0L);
+            if (total > 0 && count >= Math.ceil(total * 0.99)) {
+                return bucket.getKey().isInfinite() ? "+Inf" : String.format("%.3f ms", bucket.getKey() * 1000);
+            }
+        }
+        return "n/a (nothing observed)";
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static Path writeTokens(Path file, LocalIssuer issuer, int first, int count) throws IOException {
+        List<String> tokens = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            tokens.add(issuer.token(first + i));
+        }
+        return Files.write(file, tokens);
+    }
+
+    /** wrk with the traffic-mix script. */
+    private record Wrk(Path lua, Path reused, Path fresh, int connections) {
+
+        Run run(GatewayProcess target, String mix, int seconds, String tag, int newOffset, int newCount) throws IOException, InterruptedException {
+            int threads = 2;
+            long perThread = MAX_REQUESTS_PER_RUN / threads;
+            List<String> command = List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--timeout", "5s",
+                    "-s", lua.toString(), target.url(), "--", mix, reused.toString(), fresh.toString(),
+                    Integer.toString(newOffset), Integer.toString(newCount), Integer.toString(threads), Long.toString(perThread), tag);
+            double cpuBefore = target.cpuSeconds();
+            Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!wrk.waitFor(seconds + 30L, TimeUnit.SECONDS)) {
+                wrk.destroyForcibly();
+                throw new IllegalStateException("wrk did not stop");
+            }
+            double cpu = target.cpuSeconds() - cpuBefore;
+            Matcher m = RESULT.matcher(output);
+            if (!m.find()) {
+                throw new IllegalStateException("no result from wrk: " + output);
+            }
+            return new Run(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)) / 1e6, Long.parseLong(m.group(3)) / 1e3,
+                    Long.parseLong(m.group(4)) / 1e3, Long.parseLong(m.group(5)) + Long.parseLong(m.group(6)), cpu);
+        }
+    }
+
+    /** One gateway process started from the jar, on a free port of 127.0.0.1, with its own H2 file. */
+    static final class GatewayProcess implements AutoCloseable {
+
+        private final Process process;
+        private final int port;
+        private final boolean authEnabled;
+
+        private GatewayProcess(Process process, int port, boolean authEnabled) {
+            this.process = process;
+            this.port = port;
+            this.authEnabled = authEnabled;
+        }
+
+        static GatewayProcess start(Path jar, Path dir, LocalIssuer issuer, boolean authEnabled, Path jfr) throws Exception {
+            Files.createDirectories(dir);
+            int port = freePort();
+            String config = "server:\n  host: 127.0.0.1\n  port: " + port + "\n"
+                    + "auth:\n  enabled: " + authEnabled + "\n"
+                    + "keycloak:\n  url: http://127.0.0.1:" + issuer.port() + "\n  realm: bench\n  clientSecret: bench\n"
+                    + "storage:\n  jdbcUrl: jdbc:h2:file:" + dir.resolve("keygate") + "\n"
+                    + "audit:\n  sink: jdbc\n"
+                    + "issuers:\n  - name: bench\n    issuer: " + issuer.issuer() + "\n    jwks: " + issuer.issuer()
+                    + "/protocol/openid-connect/certs\n    audiences: [keygate-api]\n";
+            Path file = Files.writeString(dir.resolve("gateway.yaml"), config);
+            List<String> command = new ArrayList<>(List.of("java", "-Xmx512m", "-XX:+UseParallelGC"));
+            if (jfr != null) {
+                Files.createDirectories(jfr);
+                command.add("-XX:StartFlightRecording=filename=" + jfr.resolve((authEnabled ? "on" : "off") + ".jfr")
+                        + ",settings=profile,dumponexit=true");
+            }
+            command.addAll(List.of("-jar", jar.toString(), file.toString()));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("gateway.log").toFile()).start();
+            GatewayProcess gateway = new GatewayProcess(process, port, authEnabled);
+            gateway.awaitHealthy();
+            return gateway;
+        }
+
+        /** Cumulative counts of {@code keygate_authorization_seconds} by bucket bound; empty when the build has none. */
+        Map<Double, Long> authorizationBuckets() throws IOException, InterruptedException {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/metrics")).build();
+            String text = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+            Map<Double, Long> buckets = new java.util.TreeMap<>();
+            Matcher bucket = Pattern.compile("(?m)^keygate_authorization_seconds_bucket\\{le=\"([^\"]+)\"} ([0-9.eE+]+)$").matcher(text);
+            while (bucket.find()) {
+                double bound = bucket.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bucket.group(1));
+                buckets.put(bound, (long) Double.parseDouble(bucket.group(2)));
+            }
+            return buckets;
+        }
+
+        /** User + system CPU time of the gateway process so far (Linux {@code /proc/<pid>/stat}, 100 ticks a second). */
+        double cpuSeconds() throws IOException {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        }
+
+        String label() {
+            return authEnabled ? "on" : "off";
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        void createModel(String name, String token) throws IOException, InterruptedException {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/apis/models/v2/workspaces/ml-team/models"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}")).build();
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 201) {
+                throw new IllegalStateException(label() + ": creating the model answered " + response.statusCode() + " " + response.body());
+            }
+        }
+
+        private void awaitHealthy() throws InterruptedException {
+            HttpClient client = HttpClient.newHttpClient();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("gateway exited with " + process.exitValue());
+                }
+                try {
+                    HttpRequest probe = HttpRequest.newBuilder(URI.create(url() + "/healthz")).timeout(Duration.ofSeconds(2)).build();
+                    if (client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        return;
+                    }
+                } catch (IOException notYet) {
+                    // still starting
+                }
+                Thread.sleep(200);
+            }
+            throw new IllegalStateException("gateway did not start within 90 s");
+        }
+
+        private static int freePort() throws IOException {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+-- Traffic mixes for io.keygate.bench.AuthOverhead (wrk 4, LuaJIT).
+-- args: mix reusedFile newFile newOffset newCount threads maxRequestsPerThread runTag
+--   mix "reused": every request reads one model with one of the reused tokens.
+--   mix "new":    as "reused", but every 50th request (2 %) carries a token never sent before
+--                 (from newFile lines [newOffset, newOffset + newCount), split between threads).
+--   mix "rw":     reused tokens; every 10th request creates a model (POST, unique name), the rest read.
+-- Each thread stops after maxRequestsPerThread requests or when its never-seen tokens run out,
+-- so a run is bounded in requests as well as by wrk's -d.
+
+local read_path = "/apis/models/v2/workspaces/ml-team/models/llama-3"
+local write_path = "/apis/models/v2/workspaces/ml-team/models"
+-- thread_id is a global: thread:set() writes the thread's globals (a local here would shadow it)
+local next_thread = 0
+
+function setup(thread)
+  thread:set("thread_id", next_thread)
+  next_thread = next_thread + 1
+end
+
+local function load(path, first, count, threads, id)
+  local out, index = {}, 0
+  for line in io.lines(path) do
+    if #line > 0 then
+      if index >= first and index < first + count and (index - first) % threads == id then
+        out[#out + 1] = line
+      end
+      index = index + 1
+    end
+  end
+  return out
+end
+
+function init(args)
+  thread_id = thread_id or 0
+  mix = args[1]
+  local threads = tonumber(args[6])
+  reused = load(args[2], 0, 1e9, 1, 0)
+  fresh = mix == "new" and load(args[3], tonumber(args[4]), tonumber(args[5]), threads, thread_id) or {}
+  limit = tonumber(args[7])
+  tag = args[8] .. "-t" .. thread_id
+  sent, fresh_used = 0, 0
+end
+
+function request()
+  sent = sent + 1
+  if sent > limit then
+    wrk.thread:stop()
+  end
+  local token = reused[(sent % #reused) + 1]
+  if mix == "new" and sent % 50 == 0 then
+    fresh_used = fresh_used + 1
+    if fresh_used > #fresh then
+      wrk.thread:stop()
+    else
+      token = fresh[fresh_used]
+    end
+  end
+  local headers = { ["Authorization"] = "Bearer " .. token }
+  if mix == "rw" and sent % 10 == 0 then
+    headers["Content-Type"] = "application/json"
+    return wrk.format("POST", write_path, headers, '{"name":"m-' .. tag .. '-' .. sent .. '"}')
+  end
+  return wrk.format("GET", read_path, headers)
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("KG-RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d errors_status=%d errors_socket=%d\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
