@@ -24,6 +24,7 @@ public final class Metrics {
     private final LongAdder[] latencyBuckets = new LongAdder[LATENCY_BUCKETS.length];
     private final LongAdder latencyCount = new LongAdder();
     private final java.util.concurrent.atomic.DoubleAdder latencySum = new java.util.concurrent.atomic.DoubleAdder();
+    private final java.util.List<java.util.function.Supplier<String>> sections = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Metrics() {
         for (int i = 0; i < latencyBuckets.length; i++) {
@@ -53,6 +54,11 @@ public final class Metrics {
         latencySum.add(seconds);
     }
 
+    /** Adds the series another part of the gateway keeps (exposition text), written after these. */
+    public void include(java.util.function.Supplier<String> section) {
+        sections.add(section);
+    }
+
     /** The exposition text. */
     public String scrape() {
         StringBuilder out = new StringBuilder();
@@ -76,6 +82,7 @@ public final class Metrics {
         out.append("keygate_token_verification_seconds_bucket{le=\"+Inf\"} ").append(latencyCount.sum()).append('\n');
         out.append("keygate_token_verification_seconds_sum ").append(latencySum.sum()).append('\n');
         out.append("keygate_token_verification_seconds_count ").append(latencyCount.sum()).append('\n');
+        sections.forEach(section -> out.append(section.get()));
         return out.toString();
     }
 
