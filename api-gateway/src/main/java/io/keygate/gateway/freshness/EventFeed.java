@@ -170,6 +170,9 @@ final class EventFeed {
     }
 
     private void unhealthy(String why) {
+        if (!running) {
+            return;
+        }
         if (healthy || !status.startsWith("reconnecting")) {
             LOG.warn("events of {}: {}", settings.issuer().name(), why);
         }
