@@ -2,6 +2,7 @@ package io.keygate.gateway.freshness;
 
 import static io.keygate.core.events.SecurityEvents.*;
 
+import io.keygate.core.ClaimNames;
 import io.keygate.core.Role;
 import io.keygate.gateway.freshness.SetRejected.Reason;
 import java.util.LinkedHashMap;
@@ -13,6 +14,12 @@ import java.util.Map;
  * fields are refused rather than guessed.
  */
 final class EventReader {
+
+    /**
+     * The claims a change may replace (the mappers' default names, as the contract fixes them); any
+     * other claim in the event is ignored, so an event can never change who a token names.
+     */
+    static final java.util.List<String> CHANGEABLE = java.util.List.of(ClaimNames.WORKSPACES, ClaimNames.ORGS, REALM_ACCESS);
 
     private EventReader() {
     }
@@ -41,9 +48,13 @@ final class EventReader {
             throw new SetRejected(Reason.EVENT, "token-claims-change without claims");
         }
         Map<String, Object> values = new LinkedHashMap<>();
-        claims.forEach((name, value) -> values.put(String.valueOf(name), value));
-        if (values.containsKey(CLAIM_ISS) || values.containsKey("sub") || values.containsKey("aud")) {
-            throw new SetRejected(Reason.EVENT, "token-claims-change may not change identity claims");
+        for (String name : CHANGEABLE) {
+            if (claims.containsKey(name)) {
+                values.put(name, claims.get(name));
+            }
+        }
+        if (values.isEmpty()) {
+            throw new SetRejected(Reason.EVENT, "token-claims-change carries none of " + CHANGEABLE);
         }
         return new Change.ClaimsChange(subject, at, values);
     }
