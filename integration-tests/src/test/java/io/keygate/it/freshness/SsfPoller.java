@@ -34,6 +34,7 @@ final class SsfPoller {
     final JsonNode stream;
     private final List<String> toAck = new ArrayList<>();
     private final List<Set> received = new ArrayList<>();
+    private final java.util.Set<String> peeked = new java.util.HashSet<>();
     private long lastSeq;
     private JWKSet keys;
     private volatile boolean polling;
@@ -70,12 +71,17 @@ final class SsfPoller {
         List<Set> sets = new ArrayList<>();
         response.json().get("sets").properties().forEach(entry -> {
             Set set = verify(entry.getKey(), entry.getValue().asText(), arrived);
-            toAck.add(set.jti());
+            if (!peeked.contains(set.jti())) {
+                toAck.add(set.jti());
+            }
             sets.add(set);
         });
         sets.sort((a, b) -> Long.compare(a.seq(), b.seq()));
         for (Set set : sets) {
             if (set.seq() <= lastSeq) {
+                if (peeked.contains(set.jti()) && received.stream().noneMatch(r -> r.jti().equals(set.jti()))) {
+                    received.add(set);
+                }
                 continue;
             }
             if (set.seq() != lastSeq + 1) {
@@ -94,12 +100,33 @@ final class SsfPoller {
             for (Set set : received) {
                 if (wanted.test(set)) {
                     received.remove(set);
+                    if (peeked.remove(set.jti())) {
+                        toAck.add(set.jti());
+                    }
                     return set;
                 }
             }
             pollOnce(false);
         }
         throw new AssertionError("no matching SET within " + timeout);
+    }
+
+    /**
+     * Like {@link #await} but leaves the matching SET un-acknowledged; a later {@link #await} takes
+     * it again when the transmitter redelivers it (and then acknowledges it).
+     */
+    Set peek(Predicate<Set> wanted, Duration timeout) {
+        Set set = await(wanted, timeout);
+        synchronized (this) {
+            peeked.add(set.jti());
+            toAck.remove(set.jti());
+        }
+        return set;
+    }
+
+    /** Forgets SETs received but not yet awaited (e.g. copies of a peeked SET from before a restart). */
+    synchronized void forgetReceived() {
+        received.clear();
     }
 
     /** Acknowledges and forgets everything pending now. */

@@ -33,12 +33,12 @@ public final class KeycloakServer implements AutoCloseable {
     public static final String GATEWAY_SECRET = "keygate-gateway-dev-secret";
     public static final String AUDIENCE = "keygate-api";
 
-    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(6);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(10);
 
     private final Path home;
     private final int httpPort;
     private final int managementPort;
-    private final Process process;
+    private Process process;
     private final Path log;
     private final Http http = new Http();
 
@@ -92,7 +92,7 @@ public final class KeycloakServer implements AutoCloseable {
                 "--health-enabled=true",
                 "--import-realm"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
         env.put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
@@ -236,8 +236,27 @@ public final class KeycloakServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops Keycloak gracefully and starts it again on the same home directory and ports: the
+     * dev-mode H2 database in {@code data/} survives, so this shows what outlives a restart.
+     */
+    public synchronized void restart() {
+        stop();
+        try {
+            process = launch(home, httpPort, managementPort, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitReady();
+    }
+
     @Override
     public void close() {
+        stop();
+        deleteRecursively(home.getParent());
+    }
+
+    private void stop() {
         process.destroy();
         try {
             if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -246,7 +265,6 @@ public final class KeycloakServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        deleteRecursively(home.getParent());
     }
 
     private static Path unzip(Path zip, Path target) throws IOException {

@@ -3,7 +3,7 @@ package io.keygate.keycloak.pending;
 import com.google.auto.service.AutoService;
 import io.keygate.keycloak.bootstrap.BootstrapListener;
 import io.keygate.keycloak.freshness.capture.Outbox;
-import io.keygate.keycloak.freshness.capture.SessionEvents;
+import io.keygate.keycloak.freshness.capture.EventCapture;
 import io.keygate.keycloak.membership.MembershipGuard;
 import io.keygate.keycloak.workspace.WorkspaceTreeGuard;
 import org.keycloak.Config;
@@ -23,11 +23,11 @@ public final class KeygateEventListenerFactory implements EventListenerProviderF
 
     public static final String ID = "keygate-events";
 
-    private final SessionEvents sessionEvents = new SessionEvents(new Outbox());
+    private final EventCapture eventCapture = new EventCapture(new Outbox());
 
     @Override
     public EventListenerProvider create(KeycloakSession session) {
-        return new KeygateEventListener(session, sessionEvents);
+        return new KeygateEventListener(session, eventCapture);
     }
 
     @Override

@@ -3,9 +3,6 @@ package io.keygate.keycloak.freshness.capture;
 import io.keygate.core.WorkspaceLayout;
 import io.keygate.core.events.SecurityEvents;
 import io.keygate.keycloak.workspace.WorkspaceGroups;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import org.jboss.logging.Logger;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.OrganizationModel;
@@ -23,18 +20,13 @@ import org.keycloak.provider.ProviderEventListener;
  *       join / leave: the user's claims changed;</li>
  *   <li>a workspace group updated (wildcard, deletion stage) or removed: a workspace change;</li>
  *   <li>another group updated (e.g. a role mapping such as {@code platform-admin} added or removed):
- *       the claims of every member of it and its subgroups, up to {@link #GROUP_FANOUT_LIMIT};</li>
+ *       the claims of every member of it and its subgroups (see {@link Fanout});</li>
  *   <li>a user about to be deleted: all their sessions revoked.</li>
  * </ul>
  * Workspace role groups and the {@code /workspaces} root are skipped on update: their attribute
  * writes are grant metadata, and the membership itself fires join / leave.
  */
 public final class ChangeCapture implements ProviderEventListener {
-
-    /** Largest number of users one group update fans out to; beyond it a warning is logged. */
-    static final int GROUP_FANOUT_LIMIT = 10_000;
-
-    private static final Logger LOG = Logger.getLogger(ChangeCapture.class);
 
     private final Outbox outbox;
 
@@ -80,31 +72,13 @@ public final class ChangeCapture implements ProviderEventListener {
         if (WorkspaceGroups.isWorkspaceGroup(group)) {
             outbox.workspaceChanged(session, realm.getId(), group.getName());
         } else if (!isWorkspaceTree(group)) {
-            everyMember(session, realm, group);
+            new Fanout(outbox, session, realm).groupMembers(group);
         }
     }
 
     private void onGroupRemoved(KeycloakSession session, RealmModel realm, GroupModel group) {
         if (WorkspaceGroups.isWorkspaceGroup(group)) {
             outbox.workspaceChanged(session, realm.getId(), group.getName());
-        }
-    }
-
-    /** Claims-change for each member of {@code group} and of its subgroups (they inherit its role mappings). */
-    private void everyMember(KeycloakSession session, RealmModel realm, GroupModel group) {
-        Deque<GroupModel> pending = new ArrayDeque<>();
-        pending.add(group);
-        int users = 0;
-        while (!pending.isEmpty()) {
-            GroupModel next = pending.poll();
-            for (UserModel member : (Iterable<UserModel>) session.users().getGroupMembersStream(realm, next)::iterator) {
-                if (++users > GROUP_FANOUT_LIMIT) {
-                    LOG.warnf("Group %s has more than %d members: only the first get a token-claims-change", group.getName(), GROUP_FANOUT_LIMIT);
-                    return;
-                }
-                outbox.claimsChanged(session, realm.getId(), member.getId());
-            }
-            next.getSubGroupsStream().forEach(pending::add);
         }
     }
 
