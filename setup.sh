@@ -172,6 +172,10 @@ issuers:
     audiences: [keygate-api]
     algorithms: [RS256]
     clockSkew: 30s
+    # Security events (docs/freshness.md): changes reach older tokens within a second.
+    # The receiver client is keycloak.clientId / keycloak.clientSecret.
+    events:
+      enabled: true
 EOF
 }
 

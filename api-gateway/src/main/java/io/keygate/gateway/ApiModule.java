@@ -62,6 +62,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
     private final Optional<WorkspaceCleaner> cleaner;
     private volatile List<RouteTable.Route> routes = List.of();
     private volatile RouteLabels routeLabels = new RouteLabels(List.of());
+    private volatile Supplier<Map<String, String>> feedStates = Map::of;
 
     public ApiModule(ApiSettings settings, Metrics metrics) {
         this.settings = settings;
@@ -106,6 +107,11 @@ public final class ApiModule implements RouteModule, AutoCloseable {
                 callerless, discovery);
     }
 
+    /** Names the security-event feeds' states in {@code /readyz} (call before the app is built). */
+    public void reportFeeds(Supplier<Map<String, String>> states) {
+        this.feedStates = states;
+    }
+
     public Metrics metrics() {
         return metrics;
     }
@@ -138,7 +144,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         RouteTable table = new RouteTable(cfg);
         new ReadinessRoutes(database, settings.hasKeycloak()
                 ? Optional.of(URI.create(settings.realmUrl() + "/.well-known/openid-configuration")) : Optional.empty(),
-                metrics, json).register(table);
+                metrics, json, () -> feedStates.get()).register(table);
         new DiscoveryRoutes(settings.discovery(), settings.realmUrl(), json).register(table);
         extension.ifPresentOrElse(client -> workspaceRoutes(client).register(table), () -> LOG.warn(
                 "no Keycloak realm configured: workspace and member endpoints are not served"));

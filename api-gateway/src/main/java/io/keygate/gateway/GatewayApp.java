@@ -18,6 +18,7 @@ import io.keygate.gateway.auth.RequestAuthorizer;
 import io.keygate.gateway.auth.ServiceAccountTokens;
 import io.keygate.gateway.auth.TokenAuthenticator;
 import io.keygate.gateway.config.GatewayConfig;
+import io.keygate.gateway.freshness.Freshness;
 import io.keygate.gateway.health.HealthRoutes;
 import io.keygate.gateway.policy.PolicyLoader;
 import io.keygate.gateway.web.JsonErrorHandler;
@@ -51,6 +52,7 @@ public final class GatewayApp {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final GatewayConfig config;
+    private final Freshness freshness;
     private final RequestAuthorizer authorizer;
     private final AuditRecorder audit;
     private final Javalin javalin;
@@ -62,8 +64,14 @@ public final class GatewayApp {
     }
 
     public GatewayApp(GatewayConfig config, AuditSink auditSink, List<RouteModule> modules) {
+        this(config, auditSink, modules, Freshness.none());
+    }
+
+    /** @param freshness the security-event receiver whose judge runs on every request; started and stopped with the app */
+    public GatewayApp(GatewayConfig config, AuditSink auditSink, List<RouteModule> modules, Freshness freshness) {
         this.config = config;
-        this.authorizer = authorizer(config);
+        this.freshness = freshness;
+        this.authorizer = authorizer(config, freshness);
         this.audit = new AuditRecorder(auditSink);
         List<RouteModule> all = new ArrayList<>();
         all.add(new HealthRoutes());
@@ -92,6 +100,11 @@ public final class GatewayApp {
 
     /** Builds the per-request security path from configuration (also used by benchmarks). */
     public static RequestAuthorizer authorizer(GatewayConfig config) {
+        return authorizer(config, Freshness.none());
+    }
+
+    /** The per-request security path, judging callers with {@code freshness}' events. */
+    public static RequestAuthorizer authorizer(GatewayConfig config, Freshness freshness) {
         GatewayConfig.Auth auth = config.auth();
         PolicyEngine policy = PolicyLoader.load(config.policyFile());
         OverageResolver claimSource = new OverageResolver(Duration.ofSeconds(5));
@@ -104,14 +117,16 @@ public final class GatewayApp {
                     auth.devPrincipalCacheSeconds());
         }
         return new RequestAuthorizer(auth.enabled(), tokens, dev, policy, auth.publicPaths(),
-                FreshWorkspaceRoles.forConfiguredRealm(config, claimSource));
+                FreshWorkspaceRoles.forConfiguredRealm(config, claimSource), freshness.bind(tokens));
     }
 
+    /** Starts the event feeds (waiting briefly for them to catch up), then serves. */
     public GatewayApp start() {
         return start(config.server().host(), config.server().port());
     }
 
     public GatewayApp start(String host, int port) {
+        freshness.start();
         javalin.start(host, port);
         modules.forEach(module -> module.started(javalin));
         return this;
@@ -123,6 +138,7 @@ public final class GatewayApp {
 
     public void stop() {
         javalin.stop();
+        freshness.close();
         authorizer.close();
     }
 

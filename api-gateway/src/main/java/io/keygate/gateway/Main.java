@@ -6,6 +6,7 @@ import io.keygate.gateway.audit.LoggingAuditSink;
 import io.keygate.gateway.config.ConfigException;
 import io.keygate.gateway.config.ConfigLoader;
 import io.keygate.gateway.config.GatewayConfig;
+import io.keygate.gateway.freshness.Freshness;
 import io.keygate.gateway.health.Metrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,9 @@ public final class Main {
         try {
             GatewayConfig config = config(file);
             ApiModule api = new ApiModule(ApiModule.settings(config), new Metrics());
-            GatewayApp app = new GatewayApp(config, auditSink(config, api), List.of(api)).start();
+            Freshness freshness = Freshness.of(config, api.database(), api.metrics());
+            api.reportFeeds(freshness::states);
+            GatewayApp app = new GatewayApp(config, auditSink(config, api), List.of(api), freshness).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 app.stop();
                 api.close();

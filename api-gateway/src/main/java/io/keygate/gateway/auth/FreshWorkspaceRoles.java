@@ -76,9 +76,9 @@ public final class FreshWorkspaceRoles {
             if (!(live instanceof Map<?, ?> roles)) {
                 return caller;
             }
-            return AuthenticatedCaller.of(new Principal(principal.subject(), principal.email(), principal.displayName(),
+            return caller.withPrincipal(new Principal(principal.subject(), principal.email(), principal.displayName(),
                     PrincipalMapper.parseRoles(roles), principal.orgRoles(), principal.scopes(), principal.platformAdmin(),
-                    principal.issuer()));
+                    principal.issuer()), System.currentTimeMillis());
         } catch (AuthFailure lookupFailed) {
             return caller;
         }

@@ -70,6 +70,11 @@ final class IssuerVerifier {
         return settings;
     }
 
+    /** This issuer's key source (cached, refreshed, outage-tolerant); also verifies its security events. */
+    JWKSource<SecurityContext> keys() {
+        return keys;
+    }
+
     /** The verified claims; throws {@link AuthFailure} (401) on any problem. */
     JWTClaimsSet verify(SignedJWT jwt) {
         try {

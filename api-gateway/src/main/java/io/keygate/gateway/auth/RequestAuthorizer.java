@@ -25,6 +25,7 @@ public final class RequestAuthorizer {
     private final PolicyEngine policy;
     private final Set<String> publicPaths;
     private final FreshWorkspaceRoles freshRoles;
+    private final CallerJudge judge;
 
     /**
      * @param devPrincipals null unless {@code auth.devPrincipalHeader} is true
@@ -32,6 +33,13 @@ public final class RequestAuthorizer {
      */
     public RequestAuthorizer(boolean enabled, TokenAuthenticator tokens, DevPrincipalResolver devPrincipals, PolicyEngine policy,
                              Set<String> publicPaths, FreshWorkspaceRoles freshRoles) {
+        this(enabled, tokens, devPrincipals, policy, publicPaths, freshRoles, CallerJudge.NONE);
+    }
+
+    /** @param judge applies what is known since a token was issued (security events), before the policy decides */
+    public RequestAuthorizer(boolean enabled, TokenAuthenticator tokens, DevPrincipalResolver devPrincipals, PolicyEngine policy,
+                             Set<String> publicPaths, FreshWorkspaceRoles freshRoles, CallerJudge judge) {
+        this.judge = judge;
         this.enabled = enabled;
         this.tokens = tokens;
         this.devPrincipals = devPrincipals;
@@ -71,12 +79,12 @@ public final class RequestAuthorizer {
             return new Authorized(ANONYMOUS, null, policy.decide(ANONYMOUS_CALLER.caller(), method, path));
         }
         String token = bearer(authorization);
-        AuthenticatedCaller caller = identify(token, devPrincipal);
+        AuthenticatedCaller caller = judge.judge(identify(token, devPrincipal), token);
         Decision decision = policy.decide(caller.caller(), method, path);
         if (decision.outcome() == Decision.Outcome.MISSING_ROLE && decision.workspace() != null) {
             AuthenticatedCaller current = withCurrentRoles(caller, token);
             if (current != null) {
-                caller = current;
+                caller = current == caller ? caller : judge.judge(current, token);
                 decision = policy.decide(caller.caller(), method, path);
             }
         }

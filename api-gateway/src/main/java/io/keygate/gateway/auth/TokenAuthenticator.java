@@ -57,10 +57,50 @@ public final class TokenAuthenticator {
         }
         JWTClaimsSet claims = verifier.verify(jwt);
         Principal principal = mappers.get(issuer).map(claims.getClaims(), token);
-        AuthenticatedCaller caller = AuthenticatedCaller.of(principal);
+        Date iat = claims.getIssueTime();
+        AuthenticatedCaller caller = AuthenticatedCaller.fromToken(principal, iat == null ? 0 : iat.getTime(), sessionId(claims));
         Date exp = claims.getExpirationTime();
         cache.put(token, caller, exp.getTime(), now);
         return caller;
+    }
+
+    /**
+     * The principal of an already verified token of issuer {@code issuerName}, mapped from
+     * {@code claims} (the token's claims with newer values laid over them) exactly as a token is.
+     */
+    public Principal map(String issuerName, Map<String, Object> claims, String token) {
+        for (IssuerVerifier verifier : verifiers.values()) {
+            if (verifier.settings().name().equals(issuerName)) {
+                return mappers.get(verifier.settings().issuer()).map(claims, token);
+            }
+        }
+        throw new IllegalArgumentException("no configured issuer named " + issuerName);
+    }
+
+    /**
+     * The signing keys of the configured issuer with this exact {@code iss} URL (the same cached,
+     * refreshed source its tokens are verified with), or null when it is not configured.
+     */
+    public com.nimbusds.jose.jwk.source.JWKSource<com.nimbusds.jose.proc.SecurityContext> keysOf(String issuerUrl) {
+        IssuerVerifier verifier = verifiers.get(issuerUrl);
+        return verifier == null ? null : verifier.keys();
+    }
+
+    /**
+     * The claims of a token this authenticator has already verified (the caller guarantees it);
+     * parsing only, no signature check.
+     */
+    public static Map<String, Object> claimsOf(String verifiedToken) {
+        try {
+            return ParsedToken.of(verifiedToken).getJWTClaimsSet().getClaims();
+        } catch (ParseException e) {
+            throw AuthFailure.invalidToken("malformed token claims");
+        }
+    }
+
+    private static String sessionId(JWTClaimsSet claims) {
+        Object sid = claims.getClaim("sid");
+        return sid instanceof String s && !s.isEmpty() ? s : null;
     }
 
     int cacheSize() {

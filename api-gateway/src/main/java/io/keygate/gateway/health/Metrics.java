@@ -67,6 +67,11 @@ public final class Metrics {
         registerStorePool();
     }
 
+    /** The registry, for features that keep series of their own (they are scraped with these). */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
     /** The Jetty thread pool to report on (read at every scrape). */
     public void bindJettyThreadPool(Supplier<ThreadPool> pool) {
         this.jettyPool = pool;

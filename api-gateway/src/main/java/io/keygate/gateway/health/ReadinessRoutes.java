@@ -27,9 +27,17 @@ public final class ReadinessRoutes {
     private final Metrics metrics;
     private final Json json;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final java.util.function.Supplier<java.util.Map<String, String>> feeds;
 
     /** @param keycloakProbe a Keycloak URL that answers 200 when it is up (the realm's discovery document) */
     public ReadinessRoutes(Database database, Optional<URI> keycloakProbe, Metrics metrics, Json json) {
+        this(database, keycloakProbe, metrics, json, java.util.Map::of);
+    }
+
+    /** @param feeds the security-event feeds' states by issuer: reported, never a reason to be unready */
+    public ReadinessRoutes(Database database, Optional<URI> keycloakProbe, Metrics metrics, Json json,
+                           java.util.function.Supplier<java.util.Map<String, String>> feeds) {
+        this.feeds = feeds;
         this.database = database;
         this.keycloakProbe = keycloakProbe;
         this.metrics = metrics;
@@ -51,6 +59,11 @@ public final class ReadinessRoutes {
         ObjectNode checks = status.putObject("checks");
         checks.put("storage", store ? "up" : "down");
         checks.put("keycloak", keycloakProbe.isEmpty() ? "not configured" : keycloak ? "up" : "down");
+        java.util.Map<String, String> events = feeds.get();
+        if (!events.isEmpty()) {
+            ObjectNode feedStates = checks.putObject("events");
+            events.forEach(feedStates::put);
+        }
         json.send(ctx, store && keycloak ? 200 : 503, status);
     }
 

@@ -46,7 +46,7 @@ abstract class ResourceStoreContract {
     void migrationsAreRecordedAndNotReapplied() {
         Migrations migrations = new Migrations(database());
         assertEquals(List.of(), migrations.migrate());
-        assertEquals(4, migrations.currentVersion());
+        assertEquals(5, migrations.currentVersion());
     }
 
     @Test

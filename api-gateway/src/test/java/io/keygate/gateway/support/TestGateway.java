@@ -53,6 +53,12 @@ public final class TestGateway implements AutoCloseable {
         app = new GatewayApp(config, sink, modules).start("127.0.0.1", 0);
     }
 
+    /** A gateway built from {@code config} whose requests are judged by {@code freshness} (started with it). */
+    public TestGateway(GatewayConfig config, io.keygate.gateway.freshness.Freshness freshness) {
+        AuditSink sink = audit::add;
+        app = new GatewayApp(config, sink, List.of(ECHO), freshness).start("127.0.0.1", 0);
+    }
+
     /** YAML for one issuer entry trusting {@code issuer} with the given audience. */
     public static String issuerYaml(String name, TestIssuer issuer, String audience, String extra) {
         return "  - name: " + name + "\n"

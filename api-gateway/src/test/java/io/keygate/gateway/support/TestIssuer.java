@@ -43,6 +43,7 @@ public final class TestIssuer implements AutoCloseable {
     private final List<JWK> published = new ArrayList<>();
     private final AtomicInteger jwksRequests = new AtomicInteger();
     private final Map<String, String> overageBodies = new ConcurrentHashMap<>();
+    private final Map<String, com.sun.net.httpserver.HttpHandler> extraRoutes = new java.util.LinkedHashMap<>();
     private final int port;
     private HttpServer server;
     private RSAKey signingKey;
@@ -81,6 +82,14 @@ public final class TestIssuer implements AutoCloseable {
                 String body = auth == null ? null : overageBodies.get(auth.substring("Bearer ".length()));
                 respond(ex, body == null ? 401 : 200, body == null ? "{\"detail\":\"no\"}" : body);
             });
+            synchronized (extraRoutes) {
+                extraRoutes.forEach((path, handler) -> http.createContext(base + path, handler));
+            }
+            http.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "test-issuer");
+                t.setDaemon(true);
+                return t;
+            }));
             http.start();
             return http;
         } catch (IOException e) {
@@ -151,6 +160,14 @@ public final class TestIssuer implements AutoCloseable {
     /** Serves again on the same port. */
     public void restart() {
         server = startServer(port);
+    }
+
+    /** Serves {@code handler} under {@code <issuer>/<pathUnderIssuer>} (kept across {@link #restart()}). */
+    public void route(String pathUnderIssuer, com.sun.net.httpserver.HttpHandler handler) {
+        synchronized (extraRoutes) {
+            extraRoutes.put(pathUnderIssuer, handler);
+        }
+        server.createContext("/realms/" + realm + pathUnderIssuer, handler);
     }
 
     /** Makes {@code me/workspaces} answer {@code body} for requests carrying {@code token}. */

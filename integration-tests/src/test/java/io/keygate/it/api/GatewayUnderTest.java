@@ -6,6 +6,7 @@ import io.keygate.gateway.GatewayApp;
 import io.keygate.gateway.audit.JdbcAuditSink;
 import io.keygate.gateway.config.ConfigLoader;
 import io.keygate.gateway.config.GatewayConfig;
+import io.keygate.gateway.freshness.Freshness;
 import io.keygate.gateway.health.Metrics;
 import io.keygate.it.support.Http;
 import io.keygate.it.support.KeycloakServer;
@@ -25,6 +26,7 @@ final class GatewayUnderTest implements AutoCloseable {
     final KeycloakServer keycloak;
     final ApiModule api;
     final GatewayApp app;
+    final Freshness freshness;
     final Http http = new Http();
     private final Path dir;
 
@@ -37,19 +39,41 @@ final class GatewayUnderTest implements AutoCloseable {
      * @param devHeader   trust {@code X-NMP-Principal-Id} (seed 000's quickstart mode)
      */
     GatewayUnderTest(KeycloakServer keycloak, boolean storedAudit, boolean devHeader) {
+        this(keycloak, storedAudit, devHeader, null, null, null);
+    }
+
+    /**
+     * A gateway receiving the realm's security events (as {@code ./setup.sh} configures it): stream
+     * name {@code instance}, store under {@code storeDir} (shared when two gateways get the same),
+     * {@code issuerExtra} appended to the issuer entry (YAML, 4-space indent), which must enable events.
+     */
+    static GatewayUnderTest receiving(KeycloakServer keycloak, Path storeDir, String instance, String issuerExtra) {
+        return new GatewayUnderTest(keycloak, false, false, storeDir, issuerExtra + "freshness:\n  instanceId: " + instance + "\n", null);
+    }
+
+    /** As {@link #receiving(KeycloakServer, Path, String, String)}, with the realm's keys fetched from {@code jwksUrl}. */
+    static GatewayUnderTest receiving(KeycloakServer keycloak, Path storeDir, String instance, String issuerExtra, String jwksUrl) {
+        return new GatewayUnderTest(keycloak, false, false, storeDir, issuerExtra + "freshness:\n  instanceId: " + instance + "\n", jwksUrl);
+    }
+
+    private GatewayUnderTest(KeycloakServer keycloak, boolean storedAudit, boolean devHeader, Path storeDir, String eventsYaml,
+                             String jwksUrl) {
         this.keycloak = keycloak;
         try {
-            this.dir = Files.createTempDirectory("keygate-gateway-it");
+            this.dir = storeDir != null ? storeDir : Files.createTempDirectory("keygate-gateway-it");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        GatewayConfig config = ConfigLoader.fromYaml(yaml(keycloak, dir, devHeader), Map.of());
+        String keys = jwksUrl == null ? "    discovery: " + keycloak.issuer() + "/.well-known/openid-configuration" : "    jwks: " + jwksUrl;
+        GatewayConfig config = ConfigLoader.fromYaml(yaml(keycloak, dir, devHeader, keys) + (eventsYaml == null ? "" : eventsYaml), Map.of());
         this.api = new ApiModule(ApiModule.settings(config), new Metrics());
-        this.app = (storedAudit ? new GatewayApp(config, new JdbcAuditSink(api.database()), List.of(api))
-                : new GatewayApp(config, List.of(api))).start("127.0.0.1", 0);
+        this.freshness = Freshness.of(config, api.database(), api.metrics());
+        api.reportFeeds(freshness::states);
+        this.app = new GatewayApp(config, storedAudit ? new JdbcAuditSink(api.database()) : entry -> { }, List.of(api), freshness)
+                .start("127.0.0.1", 0);
     }
 
-    private static String yaml(KeycloakServer keycloak, Path dir, boolean devHeader) {
+    private static String yaml(KeycloakServer keycloak, Path dir, boolean devHeader, String keys) {
         return String.join("\n",
                 "server:",
                 "  host: 127.0.0.1",
@@ -68,7 +92,7 @@ final class GatewayUnderTest implements AutoCloseable {
                 "issuers:",
                 "  - name: keygate",
                 "    issuer: " + keycloak.issuer(),
-                "    discovery: " + keycloak.issuer() + "/.well-known/openid-configuration",
+                keys,
                 "    audiences: [" + KeycloakServer.AUDIENCE + "]",
                 "");
     }

@@ -99,7 +99,7 @@ public final class KeycloakServer implements AutoCloseable {
      * Stops this server and starts it again on the same ports and data, so that changes to
      * {@link #conf()} take effect; returns once it is ready again.
      */
-    public void restart() {
+    public synchronized void restart() {
         stopProcess();
         System.out.println("[keygate-it] restarting Keycloak in " + home);
         try {

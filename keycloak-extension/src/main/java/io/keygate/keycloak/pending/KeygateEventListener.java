@@ -1,5 +1,6 @@
 package io.keygate.keycloak.pending;
 
+import io.keygate.keycloak.freshness.capture.EventCapture;
 import io.keygate.keycloak.org.OrgRoles;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -18,16 +19,19 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * Event listener {@code keygate-events}: turns pending grants into memberships when a user
  * appears (REGISTER, which also covers first broker login; admin CREATE USER) and, as a safety
  * net, on every LOGIN; and gives an organization created through the admin API its org-role
- * groups at once. A failure here is logged and never breaks the login or the admin call.
+ * groups at once; and passes logouts, admin sign-outs and user disabling to the freshness
+ * transmitter ({@link EventCapture}). A failure here is logged and never breaks the login or the admin call.
  */
 public final class KeygateEventListener implements EventListenerProvider {
 
     private static final Logger LOG = Logger.getLogger(KeygateEventListener.class);
 
     private final KeycloakSession session;
+    private final EventCapture eventCapture;
 
-    public KeygateEventListener(KeycloakSession session) {
+    public KeygateEventListener(KeycloakSession session, EventCapture eventCapture) {
         this.session = session;
+        this.eventCapture = eventCapture;
     }
 
     @Override
@@ -35,6 +39,7 @@ public final class KeygateEventListener implements EventListenerProvider {
         if (event.getUserId() == null) {
             return;
         }
+        run("record the session event " + event.getType() + " of user " + event.getUserId(), s -> eventCapture.onEvent(s, event));
         EventType type = event.getType();
         if (type == EventType.REGISTER || type == EventType.LOGIN || type == EventType.IDENTITY_PROVIDER_FIRST_LOGIN) {
             resolve(event.getRealmId(), event.getUserId());
@@ -43,6 +48,7 @@ public final class KeygateEventListener implements EventListenerProvider {
 
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
+        run("record the admin event " + event.getOperationType() + " " + event.getResourcePath(), s -> eventCapture.onEvent(s, event));
         String path = event.getResourcePath();
         if (event.getOperationType() != OperationType.CREATE || path == null) {
             return;

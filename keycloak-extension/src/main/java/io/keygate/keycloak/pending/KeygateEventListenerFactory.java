@@ -2,6 +2,8 @@ package io.keygate.keycloak.pending;
 
 import com.google.auto.service.AutoService;
 import io.keygate.keycloak.bootstrap.BootstrapListener;
+import io.keygate.keycloak.freshness.capture.Outbox;
+import io.keygate.keycloak.freshness.capture.EventCapture;
 import io.keygate.keycloak.membership.MembershipGuard;
 import io.keygate.keycloak.workspace.WorkspaceTreeGuard;
 import org.keycloak.Config;
@@ -21,9 +23,11 @@ public final class KeygateEventListenerFactory implements EventListenerProviderF
 
     public static final String ID = "keygate-events";
 
+    private final EventCapture eventCapture = new EventCapture(new Outbox());
+
     @Override
     public EventListenerProvider create(KeycloakSession session) {
-        return new KeygateEventListener(session);
+        return new KeygateEventListener(session, eventCapture);
     }
 
     @Override
