@@ -25,6 +25,7 @@ class SsfConfigTest {
         assertEquals(20_000, config.longPollMillis());
         assertEquals(150, config.recheckMillis());
         assertEquals(100, config.sequencerMillis());
+        assertEquals(2000, config.settleMillis());
         assertEquals(24L * 3_600_000L, config.retentionMillis());
         assertEquals(Set.of("keygate-gateway"), config.receiverClients());
     }
