@@ -108,7 +108,8 @@ final class SsfPoller {
             }
             pollOnce(false);
         }
-        throw new AssertionError("no matching SET within " + timeout);
+        throw new AssertionError("no matching SET within " + timeout + "; received and not taken: " + received.stream()
+                .map(set -> set.seq() + " " + set.type() + " " + set.subject() + " " + set.event()).toList());
     }
 
     /**

@@ -43,9 +43,11 @@ public final class KeycloakServer implements AutoCloseable {
     private final int managementPort;
     private Process process;
     private final Path log;
+    private final List<String> options;
     private final Http http = new Http();
 
-    private KeycloakServer(Path home, int httpPort, int managementPort, Process process, Path log) {
+    private KeycloakServer(Path home, int httpPort, int managementPort, Process process, Path log, List<String> options) {
+        this.options = options;
         this.home = home;
         this.httpPort = httpPort;
         this.managementPort = managementPort;
@@ -55,12 +57,21 @@ public final class KeycloakServer implements AutoCloseable {
 
     /** Starts a server from the artifacts Maven resolved for this build (see integration-tests/pom.xml). */
     public static KeycloakServer startFromBuild() {
+        return startFromBuild(List.of());
+    }
+
+    /** Like {@link #startFromBuild()}, with extra {@code kc.sh start-dev} options (e.g. another database). */
+    public static KeycloakServer startFromBuild(List<String> options) {
         Path zip = Path.of(requiredProperty("keygate.keycloak.dist"));
         Path extension = Path.of(requiredProperty("keygate.extension.jar"));
-        return start(zip, extension);
+        return start(zip, extension, options);
     }
 
     public static KeycloakServer start(Path distributionZip, Path extensionJar) {
+        return start(distributionZip, extensionJar, List.of());
+    }
+
+    public static KeycloakServer start(Path distributionZip, Path extensionJar, List<String> options) {
         try {
             Path workDir = Files.createTempDirectory("keygate-it-keycloak-");
             Path home = unzip(distributionZip, workDir);
@@ -77,8 +88,8 @@ public final class KeycloakServer implements AutoCloseable {
             int managementPort = FreePorts.next();
             Path log = workDir.resolve("keycloak.log");
             System.out.println("[keygate-it] starting Keycloak in " + home + " on port " + httpPort + " (log: " + log + ")");
-            Process process = launch(home, httpPort, managementPort, log);
-            KeycloakServer server = new KeycloakServer(home, httpPort, managementPort, process, log);
+            Process process = launch(home, httpPort, managementPort, log, options);
+            KeycloakServer server = new KeycloakServer(home, httpPort, managementPort, process, log, List.copyOf(options));
             server.awaitReady();
             return server;
         } catch (IOException e) {
@@ -103,14 +114,14 @@ public final class KeycloakServer implements AutoCloseable {
         stopProcess();
         System.out.println("[keygate-it] restarting Keycloak in " + home);
         try {
-            process = launch(home, httpPort, managementPort, log);
+            process = launch(home, httpPort, managementPort, log, options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         awaitReady();
     }
 
-    private static Process launch(Path home, int httpPort, int managementPort, Path log) throws IOException {
+    private static Process launch(Path home, int httpPort, int managementPort, Path log, List<String> options) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 home.resolve("bin").resolve("kc.sh").toString(), "start-dev",
                 "--http-host=127.0.0.1",
@@ -119,6 +130,7 @@ public final class KeycloakServer implements AutoCloseable {
                 "--hostname=http://localhost:" + httpPort,
                 "--health-enabled=true",
                 "--import-realm"));
+        command.addAll(options);
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();

@@ -39,7 +39,9 @@ public final class KeygateEventListener implements EventListenerProvider {
         if (event.getUserId() == null) {
             return;
         }
-        run("record the session event " + event.getType() + " of user " + event.getUserId(), s -> eventCapture.onEvent(s, event));
+        if (eventCapture.captures(event)) {
+            run("record the session event " + event.getType() + " of user " + event.getUserId(), s -> eventCapture.onEvent(s, event));
+        }
         EventType type = event.getType();
         if (type == EventType.REGISTER || type == EventType.LOGIN || type == EventType.IDENTITY_PROVIDER_FIRST_LOGIN) {
             resolve(event.getRealmId(), event.getUserId());
@@ -48,7 +50,9 @@ public final class KeygateEventListener implements EventListenerProvider {
 
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
-        run("record the admin event " + event.getOperationType() + " " + event.getResourcePath(), s -> eventCapture.onEvent(s, event));
+        if (eventCapture.captures(event)) {
+            run("record the admin event " + event.getOperationType() + " " + event.getResourcePath(), s -> eventCapture.onEvent(s, event));
+        }
         String path = event.getResourcePath();
         if (event.getOperationType() != OperationType.CREATE || path == null) {
             return;

@@ -36,6 +36,18 @@ public final class EventCapture {
         this.outbox = outbox;
     }
 
+    /** True for the user events {@link #onEvent(KeycloakSession, Event)} records (so other events cost nothing). */
+    public boolean captures(Event event) {
+        return event.getType() == EventType.LOGOUT && event.getUserId() != null;
+    }
+
+    /** True for the admin events {@link #onEvent(KeycloakSession, AdminEvent)} may record. */
+    public boolean captures(AdminEvent event) {
+        String path = event.getResourcePath();
+        return path != null && (event.getResourceType() == ResourceType.REALM_ROLE && path.endsWith(COMPOSITES_SUFFIX)
+                || event.getResourceType() == ResourceType.USER && path.startsWith(USERS));
+    }
+
     /** User events: LOGOUT ends one session. */
     public void onEvent(KeycloakSession session, Event event) {
         if (event.getType() == EventType.LOGOUT && event.getUserId() != null) {

@@ -2,23 +2,29 @@ package io.keygate.keycloak.freshness.capture;
 
 import io.keygate.keycloak.freshness.store.Jpa;
 import io.keygate.keycloak.freshness.store.SsfEventEntity;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.provider.Provider;
 
 /**
  * Writes outbox rows in the transaction of the change they describe, so a change that rolls back
  * (e.g. a refused last-Admin removal) leaves no row, and a committed one always does. One row
  * per (kind, subject, session) per transaction: the SET carries the subject's values as they are
  * after commit, so a second row would say the same. After the commit an {@link OutboxCommitted}
- * event asks this node's sequencer to assign seqs at once.
+ * event asks this node's sequencer to assign seqs at once. That event is raised when the session
+ * closes, i.e. after every after-completion step of the transaction, notably Keycloak's cache
+ * invalidations: the sequencer never builds a SET from cached values older than the change.
  */
 public final class Outbox {
 
     private static final String WRITTEN = "keygate.ssf.outbox.written";
+    private static final String ROW_IDS = "keygate.ssf.outbox.rows";
 
     /** The user's workspaces, orgs or realm roles may have changed. */
     public void claimsChanged(KeycloakSession session, String realmId, String userId) {
@@ -49,6 +55,12 @@ public final class Outbox {
         row.setReason(reason);
         row.setCreatedAt(System.currentTimeMillis());
         Jpa.em(session).persist(row);
+        rowIds(session).add(row.getId());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> rowIds(KeycloakSession session) {
+        return session.getAttribute(ROW_IDS, List.class);
     }
 
     @SuppressWarnings("unchecked")
@@ -57,6 +69,7 @@ public final class Outbox {
         if (written == null) {
             written = new HashSet<>();
             session.setAttribute(WRITTEN, written);
+            session.setAttribute(ROW_IDS, new ArrayList<String>());
             session.getTransactionManager().enlistAfterCompletion(new AfterCommit(session, session.getKeycloakSessionFactory()));
         }
         return written;
@@ -74,13 +87,24 @@ public final class Outbox {
 
         @Override
         protected void commitImpl() {
+            List<String> ids = List.copyOf(rowIds(session));
             session.removeAttribute(WRITTEN);
-            factory.publish(new OutboxCommitted());
+            session.removeAttribute(ROW_IDS);
+            session.enlistForClose(new PublishOnClose(factory, ids));
         }
 
         @Override
         protected void rollbackImpl() {
             session.removeAttribute(WRITTEN);
+            session.removeAttribute(ROW_IDS);
+        }
+    }
+
+    /** Publishes {@link OutboxCommitted} when the session closes, after the transaction completed entirely. */
+    private record PublishOnClose(KeycloakSessionFactory factory, List<String> ids) implements Provider {
+        @Override
+        public void close() {
+            factory.publish(new OutboxCommitted(ids));
         }
     }
 }

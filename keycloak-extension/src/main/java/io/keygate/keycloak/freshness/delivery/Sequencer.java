@@ -9,10 +9,12 @@ import io.keygate.keycloak.freshness.store.SsfCounterEntity;
 import io.keygate.keycloak.freshness.store.SsfEventEntity;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.TypedQuery;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -25,6 +27,11 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * assigned one batch after the other on every node: strictly increasing and gap-free in the order
  * they become visible. A row whose SET would repeat the last one (same workspace state) or describe
  * a user that no longer exists is dropped instead, so it takes no seq.
+ *
+ * <p>A row is sequenced once its transaction has completed on this node, including Keycloak's cache
+ * invalidations ({@code ready}: the ids {@link io.keygate.keycloak.freshness.capture.OutboxCommitted}
+ * reported), or, for rows of other nodes or of a crashed attempt, once it is older than
+ * {@code settleMillis}: a row is never turned into a SET from cache entries older than its change.
  */
 public final class Sequencer {
 
@@ -35,21 +42,25 @@ public final class Sequencer {
     private final Wakeups wakeups;
     private final ObjectMapper json;
 
-    public Sequencer(KeycloakSessionFactory factory, Wakeups wakeups, ObjectMapper json) {
+    private final long settleMillis;
+
+    public Sequencer(KeycloakSessionFactory factory, Wakeups wakeups, ObjectMapper json, long settleMillis) {
         this.factory = factory;
         this.wakeups = wakeups;
         this.json = json;
+        this.settleMillis = settleMillis;
     }
 
-    /** Sequences every committed row without a seq, in every realm. Never throws. */
-    public void sequenceAll() {
+    /** Sequences the committed rows without a seq that are {@code ready} or settled, in every realm. Never throws. */
+    public void sequenceAll(Set<String> ready) {
         try {
-            List<String> realms = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> Jpa.em(session)
-                    .createQuery("select distinct e.realmId from SsfEventEntity e where e.seq is null", String.class)
-                    .getResultList());
+            long settledBefore = System.currentTimeMillis() - settleMillis;
+            List<String> realms = KeycloakModelUtils.runJobInTransactionWithResult(factory, session ->
+                    due(Jpa.em(session), "select distinct e.realmId from SsfEventEntity e where e.seq is null", ready,
+                            settledBefore, String.class).getResultList());
             for (String realmId : realms) {
                 ensureCounter(realmId);
-                while (sequenceBatch(realmId) == BATCH) {
+                while (sequenceBatch(realmId, ready, settledBefore) == BATCH) {
                     LOG.debugf("More outbox rows pending in realm %s", realmId);
                 }
                 wakeups.signal(realmId);
@@ -77,12 +88,24 @@ public final class Sequencer {
         }
     }
 
-    private int sequenceBatch(String realmId) {
+    /** The query {@code select} restricted to rows that are ready or settled. */
+    private static <T> TypedQuery<T> due(EntityManager em, String select, Set<String> ready, long settledBefore, Class<T> type) {
+        boolean withReady = !ready.isEmpty();
+        TypedQuery<T> query = em.createQuery(select + " and (e.createdAt < :settled" + (withReady ? " or e.id in :ready)" : ")")
+                + (select.startsWith("select e ") ? " order by e.createdAt, e.id" : ""), type);
+        query.setParameter("settled", settledBefore);
+        if (withReady) {
+            query.setParameter("ready", ready);
+        }
+        return query;
+    }
+
+    private int sequenceBatch(String realmId, Set<String> ready, long settledBefore) {
         return KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
             EntityManager em = Jpa.em(session);
             SsfCounterEntity counter = em.find(SsfCounterEntity.class, realmId, LockModeType.PESSIMISTIC_WRITE);
-            List<SsfEventEntity> rows = em.createQuery("select e from SsfEventEntity e where e.realmId = :realm and e.seq is null"
-                            + " order by e.createdAt, e.id", SsfEventEntity.class)
+            List<SsfEventEntity> rows = due(em, "select e from SsfEventEntity e where e.realmId = :realm and e.seq is null",
+                    ready, settledBefore, SsfEventEntity.class)
                     .setParameter("realm", realmId)
                     .setMaxResults(BATCH)
                     .getResultList();

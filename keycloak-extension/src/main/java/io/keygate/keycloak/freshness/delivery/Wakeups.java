@@ -25,11 +25,11 @@ public final class Wakeups {
     public synchronized void awaitChange(String realmId, long seen, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         while (version(realmId) == seen) {
-            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return;
             }
-            wait(left);
+            wait(Math.max(1L, left / 1_000_000L));
         }
     }
 }

@@ -11,7 +11,10 @@ import io.keygate.keycloak.freshness.delivery.Sequencer;
 import io.keygate.keycloak.freshness.delivery.SsfConfig;
 import io.keygate.keycloak.freshness.delivery.StreamStore;
 import io.keygate.keycloak.freshness.delivery.Wakeups;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +48,7 @@ public final class SsfResourceProviderFactory implements RealmResourceProviderFa
     private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private final Wakeups wakeups = new Wakeups();
     private final AtomicBoolean kicked = new AtomicBoolean();
+    private final Set<String> ready = ConcurrentHashMap.newKeySet();
     private SsfConfig config;
     private PollService polls;
     private Sequencer sequencer;
@@ -73,10 +77,11 @@ public final class SsfResourceProviderFactory implements RealmResourceProviderFa
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         polls = new PollService(factory, wakeups, config, json);
-        sequencer = new Sequencer(factory, wakeups, json);
+        sequencer = new Sequencer(factory, wakeups, json, config.settleMillis());
         factory.register(new ChangeCapture(new Outbox()));
         factory.register(event -> {
-            if (event instanceof OutboxCommitted) {
+            if (event instanceof OutboxCommitted committed) {
+                ready.addAll(committed.rowIds());
                 kick();
             } else if (event instanceof PostMigrationEvent) {
                 start(factory);
@@ -93,7 +98,8 @@ public final class SsfResourceProviderFactory implements RealmResourceProviderFa
             thread.setDaemon(true);
             return thread;
         });
-        executor.scheduleWithFixedDelay(sequencer::sequenceAll, config.sequencerMillis(), config.sequencerMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(() -> sequencer.sequenceAll(Set.of()), config.sequencerMillis(), config.sequencerMillis(),
+                TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(() -> purge(factory), PURGE_MILLIS, PURGE_MILLIS, TimeUnit.MILLISECONDS);
         LOG.infof("keygate SSF transmitter started (long-poll %d ms, receivers %s)", config.longPollMillis(), config.receiverClients());
     }
@@ -104,7 +110,9 @@ public final class SsfResourceProviderFactory implements RealmResourceProviderFa
         if (running != null && kicked.compareAndSet(false, true)) {
             running.execute(() -> {
                 kicked.set(false);
-                sequencer.sequenceAll();
+                Set<String> ids = new HashSet<>(ready);
+                ready.removeAll(ids);
+                sequencer.sequenceAll(ids);
             });
         }
     }
@@ -127,6 +135,8 @@ public final class SsfResourceProviderFactory implements RealmResourceProviderFa
                 .helpText("How often a held poll re-reads the database for events sequenced by another node.").add()
                 .property().name(SsfConfig.SEQUENCER_MILLIS).type("int").defaultValue(100)
                 .helpText("How often each node sequences committed events it was not told about.").add()
+                .property().name(SsfConfig.SETTLE_MILLIS).type("int").defaultValue(2000)
+                .helpText("Age after which a committed event no local commit reported (other node, crash) is sequenced.").add()
                 .property().name(SsfConfig.RETENTION_HOURS).type("int").defaultValue(24)
                 .helpText("Longest time an undelivered event or an unpolled stream is kept.").add()
                 .property().name(SsfConfig.RECEIVER_CLIENTS).type("string").defaultValue(SsfConfig.DEFAULT_RECEIVER)
