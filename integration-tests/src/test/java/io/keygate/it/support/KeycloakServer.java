@@ -33,7 +33,8 @@ public final class KeycloakServer implements AutoCloseable {
     public static final String GATEWAY_SECRET = "keygate-gateway-dev-secret";
     public static final String AUDIENCE = "keygate-api";
 
-    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(6);
+    /** 6 minutes; {@code -Dkeygate.it.startupTimeoutMinutes=N} gives a heavily loaded machine longer. */
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(Long.getLong("keygate.it.startupTimeoutMinutes", 6));
 
     private final Path home;
     private final int httpPort;
