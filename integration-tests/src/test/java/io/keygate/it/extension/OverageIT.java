@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /** A user in 500 workspaces: the token stays small (distributed claims) and me/workspaces lists them all. */
@@ -54,12 +55,39 @@ class OverageIT {
         assertEquals("Viewer", workspaces.path("system").asText());
     }
 
+    /** Fewer workspaces than the count limit, but 63-character names: the claim's byte budget sends it to overage. */
+    @Test
+    void longWorkspaceNamesUseDistributedClaimsBelowTheCountLimit() throws Exception {
+        KeygateApi api = new KeygateApi(keycloak);
+        String user = api.newUser("long");
+        String token = keycloak.userToken(user);
+        String prefix = KeycloakServer.unique("ln");
+        List<String> names = createWorkspaces(api, token, 60, i -> (prefix + "-" + i + "-" + "n".repeat(63)).substring(0, 63));
+
+        String fresh = keycloak.userToken(user);
+        JsonNode claims = KeygateApi.claims(fresh);
+        System.out.println("[overage] access token of a user in " + names.size() + " workspaces with 63-character names: "
+                + fresh.length() + " bytes; has workspaces claim: " + claims.has("workspaces"));
+
+        assertTrue(fresh.length() <= 8 * 1024, "token is " + fresh.length() + " bytes");
+        assertFalse(claims.has("workspaces"), "the claim would exceed its byte budget");
+        assertEquals("src1", claims.path("_claim_names").path("workspaces").asText());
+        JsonNode workspaces = api.http.get(keycloak.issuer() + "/keygate/me/workspaces", fresh).json().get("workspaces");
+        for (String name : names) {
+            assertEquals("Admin", workspaces.path(name).asText(), name);
+        }
+    }
+
     private static List<String> createWorkspaces(KeygateApi api, String token, String prefix) throws Exception {
+        return createWorkspaces(api, token, WORKSPACES, i -> prefix + "-" + i);
+    }
+
+    private static List<String> createWorkspaces(KeygateApi api, String token, int count, IntFunction<String> naming) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<String>> created = new ArrayList<>();
-            for (int i = 0; i < WORKSPACES; i++) {
-                String name = prefix + "-" + i;
+            for (int i = 0; i < count; i++) {
+                String name = naming.apply(i);
                 created.add(pool.submit(() -> {
                     KeygateApi.expect(201, api.post("/workspaces", token, Map.of("name", name)));
                     return name;

@@ -12,8 +12,9 @@ import org.keycloak.provider.ProviderEvent;
 import org.keycloak.provider.ProviderEventListener;
 
 /**
- * Ensures the built-in workspaces once Keycloak has started (after migration and realm import)
- * and the organization role groups, in every realm but {@code master}, and in each realm created later.
+ * Once Keycloak has started (after migration and realm import), and for each realm created later
+ * (also by import): moves legacy membership attributes into the binding table ({@link BindingMigration}),
+ * then ensures the built-in workspaces and the organization role groups, in every realm but {@code master}.
  * Keycloak fires no event when an organization is created, so an organization made after start-up
  * gets its role groups when its first member joins (and, in realms with the {@code keygate-events}
  * listener, at once from the admin event).
@@ -45,6 +46,9 @@ public final class BootstrapListener implements ProviderEventListener {
     }
 
     private static void ensure(KeycloakSession session, RealmModel realm) {
+        if (!"master".equals(realm.getName())) {
+            new BindingMigration(session, realm).migrateOnce();
+        }
         BuiltInWorkspaces.ensure(session, realm);
         if (!"master".equals(realm.getName())) {
             new OrgRoles(session, realm).ensureRoleGroups();

@@ -2,6 +2,9 @@ package io.keygate.keycloak.bootstrap;
 
 import io.keygate.core.Role;
 import io.keygate.core.WorkspaceLayout;
+import io.keygate.keycloak.binding.Bindings;
+import io.keygate.keycloak.binding.PrincipalKind;
+import io.keygate.keycloak.workspace.WildcardCache;
 import io.keygate.keycloak.workspace.Workspace;
 import io.keygate.keycloak.workspace.WorkspaceGroups;
 import java.time.Instant;
@@ -30,11 +33,12 @@ public final class BuiltInWorkspaces {
             return;
         }
         WorkspaceGroups groups = new WorkspaceGroups(session, realm);
-        ensure(groups, WorkspaceLayout.DEFAULT_WORKSPACE, "Built-in workspace every user may edit");
-        ensure(groups, WorkspaceLayout.SYSTEM_WORKSPACE, "Built-in workspace for platform resources; read-only except for PlatformAdmins");
+        Bindings bindings = new Bindings(session, realm);
+        ensure(groups, bindings, WorkspaceLayout.DEFAULT_WORKSPACE, "Built-in workspace every user may edit");
+        ensure(groups, bindings, WorkspaceLayout.SYSTEM_WORKSPACE, "Built-in workspace for platform resources; read-only except for PlatformAdmins");
     }
 
-    private static void ensure(WorkspaceGroups groups, String name, String description) {
+    private static void ensure(WorkspaceGroups groups, Bindings bindings, String name, String description) {
         Role wildcard = WorkspaceLayout.BUILT_IN_ROLES.get(name);
         GroupModel workspace = groups.find(name).orElse(null);
         if (workspace == null) {
@@ -50,6 +54,10 @@ public final class BuiltInWorkspaces {
         }
         if (!wildcard.name().equals(workspace.getFirstAttribute(WorkspaceLayout.ATTR_WILDCARD_ROLE))) {
             workspace.setSingleAttribute(WorkspaceLayout.ATTR_WILDCARD_ROLE, wildcard.name());
+            WildcardCache.invalidate(groups.realm());
         }
+        Workspace metadata = Workspace.of(workspace);
+        bindings.grant(workspace, wildcard, PrincipalKind.WILDCARD, WorkspaceLayout.WILDCARD_PRINCIPAL,
+                metadata.createdAt(), metadata.createdBy());
     }
 }

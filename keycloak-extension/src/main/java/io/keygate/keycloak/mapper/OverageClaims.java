@@ -2,13 +2,18 @@ package io.keygate.keycloak.mapper;
 
 import io.keygate.core.ClaimNames;
 import io.keygate.core.Role;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.keycloak.util.JsonSerialization;
 
 /**
- * Writes the workspace claim, or, when there are more workspaces than the limit, OIDC
- * distributed claims (Core 1.0 §5.6.2) that point at {@code <issuer>/keygate/me/workspaces}.
- * An overage token never means "no workspaces": the claim is absent and its source is named.
+ * Writes the workspace claim, or, when there are more workspaces than the limit or the claim's
+ * JSON would take more bytes than its budget (long workspace names), OIDC distributed claims
+ * (Core 1.0 §5.6.2) that point at {@code <issuer>/keygate/me/workspaces}. The byte budget is what
+ * keeps a token under 8 KB whatever the names. An overage token never means "no workspaces":
+ * the claim is absent and its source is named.
  */
 public final class OverageClaims {
 
@@ -21,16 +26,31 @@ public final class OverageClaims {
     private OverageClaims() {
     }
 
-    public static void apply(Map<String, Object> claims, String claimName, Map<String, Role> roles, int limit, String issuer) {
+    /** Default byte budget of the claim's JSON: about 4 KB once base64url-encoded, leaving room in an 8 KB token. */
+    public static final int DEFAULT_MAX_BYTES = 3072;
+
+    public static void apply(Map<String, Object> claims, String claimName, Map<String, Role> roles, int limit, int maxBytes,
+                             String issuer) {
         if (roles.size() <= limit) {
             Map<String, String> value = new LinkedHashMap<>();
             roles.forEach((workspace, role) -> value.put(workspace, role.name()));
-            claims.put(claimName, value);
-            return;
+            if (jsonBytes(value) <= maxBytes) {
+                claims.put(claimName, value);
+                return;
+            }
         }
         claims.remove(claimName);
         mergeInto(claims, ClaimNames.CLAIM_NAMES, Map.of(claimName, SOURCE));
         mergeInto(claims, ClaimNames.CLAIM_SOURCES, Map.of(SOURCE, Map.of("endpoint", issuer + ENDPOINT_PATH)));
+    }
+
+    /** Size of the claim value as the token's UTF-8 JSON will hold it. */
+    static int jsonBytes(Map<String, String> value) {
+        try {
+            return JsonSerialization.writeValueAsBytes(value).length;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Adds entries to a map-valued claim, keeping what other mappers put there. */
@@ -45,7 +65,7 @@ public final class OverageClaims {
         claims.put(name, merged);
     }
 
-    /** Parses the {@code overage.limit} setting; a missing or bad value means the default. */
+    /** Parses the {@code overage.limit} or {@code overage.max.bytes} setting; a missing or bad value means the default. */
     public static int parseLimit(String value, int fallback) {
         if (value == null || value.isBlank()) {
             return fallback;

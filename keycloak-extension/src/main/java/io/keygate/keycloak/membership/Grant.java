@@ -5,16 +5,16 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * When and by whom a role binding was granted. Stored as the attribute
- * {@code keygate.grant.<userId>} = {@code <granted_at>|<granted_by>} on the role group, so
- * a binding made in the admin console (no metadata yet) still reads as a grant.
+ * When and by whom a role binding was granted (a {@code KEYGATE_BINDING} row holds it). Before
+ * issue 9 it was the role-group attribute {@code keygate.grant.<userId>} =
+ * {@code <granted_at>|<granted_by>}; that legacy layout is only read to migrate it.
  */
 public record Grant(Instant grantedAt, String grantedBy) {
 
-    /** Prefix of the role-group attribute that holds a user's grant metadata. */
+    /** Prefix of the legacy role-group attribute that held a user's grant metadata. */
     public static final String ATTR_PREFIX = "keygate.grant.";
 
-    /** Who a binding is attributed to when it was made outside the keygate API. */
+    /** Who a binding is attributed to when it was made outside the keygate API by no known admin. */
     public static final String OUTSIDE_ACTOR = "keycloak-admin";
 
     public static String attributeKey(String userId) {

@@ -1,34 +1,40 @@
 package io.keygate.keycloak.membership;
 
 import io.keygate.core.Role;
+import io.keygate.keycloak.binding.Bindings;
+import io.keygate.keycloak.binding.PrincipalKind;
 import io.keygate.keycloak.workspace.WorkspaceGroups;
-import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
+import java.util.Optional;
 import org.jboss.logging.Logger;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.GroupModel;
+import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.provider.Provider;
 import org.keycloak.provider.ProviderEvent;
 import org.keycloak.provider.ProviderEventListener;
 import org.keycloak.services.ErrorResponse;
 
 /**
  * Watches group membership changes made anywhere (keygate API, admin console, admin REST API).
- * On join it records grant metadata when none was written; on leave it drops the metadata and
+ * On join it records a binding row when none was written (granted by the admin whose bearer token
+ * authenticated the admin request, else {@code keycloak-admin}; in a realm not migrated yet, e.g.
+ * during its import, the start-up migration records it instead); on leave it revokes the row and
  * refuses (HTTP 409, rolling back the change) when the last Admin of a workspace leaves its
  * {@code Admin} group. Keycloak fires the leave event after the row is deleted and flushed, so the
  * count of remaining Admins seen here already excludes the leaving user; a row lock on the Admin
  * group makes concurrent removals count one after the other. Deleting a user removes their
  * memberships in bulk without leave events, so the user's pre-removal event is checked too: the
- * last Admin of a workspace cannot be deleted until someone else is Admin there.
+ * last Admin of a workspace cannot be deleted until someone else is Admin there; once allowed,
+ * the user's binding rows are revoked. Removing a realm deletes its rows.
  */
 public final class MembershipGuard implements ProviderEventListener {
 
     private static final Logger LOG = Logger.getLogger(MembershipGuard.class);
-    private static final String JPA_PROVIDER = "org.keycloak.connections.jpa.JpaConnectionProvider";
 
     @Override
     public void onEvent(ProviderEvent event) {
@@ -38,17 +44,28 @@ public final class MembershipGuard implements ProviderEventListener {
             onLeave(leave);
         } else if (event instanceof UserModel.UserPreRemovedEvent removal) {
             onUserRemoval(removal);
+        } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
+            new Bindings(removed.getKeycloakSession(), removed.getRealm()).deleteRealm();
         }
     }
 
     private void onJoin(GroupModel.GroupMemberJoinEvent join) {
         GroupModel group = join.getGroup();
-        if (WorkspaceGroups.roleOf(group).isEmpty()) {
+        Optional<Role> role = WorkspaceGroups.roleOf(group);
+        if (role.isEmpty()) {
             return;
         }
-        String key = Grant.attributeKey(join.getUser().getId());
-        if (group.getFirstAttribute(key) == null) {
-            group.setSingleAttribute(key, new Grant(Instant.now(), Grant.OUTSIDE_ACTOR).encode());
+        KeycloakSession session = join.getKeycloakSession();
+        Bindings bindings = new Bindings(session, join.getRealm());
+        if (!bindings.migrated()) {
+            return;
+        }
+        String legacyKey = Grant.attributeKey(join.getUser().getId());
+        String legacy = group.getFirstAttribute(legacyKey);
+        Grant grant = Grant.decode(legacy).orElseGet(() -> new Grant(Instant.now(), requestActor(session)));
+        bindings.grant(group.getParent(), role.get(), PrincipalKind.USER, join.getUser().getId(), grant.grantedAt(), grant.grantedBy());
+        if (legacy != null) {
+            group.removeAttribute(legacyKey);
         }
     }
 
@@ -58,7 +75,12 @@ public final class MembershipGuard implements ProviderEventListener {
         if (role.isEmpty()) {
             return;
         }
-        group.removeAttribute(Grant.attributeKey(leave.getUser().getId()));
+        KeycloakSession session = leave.getKeycloakSession();
+        new Bindings(session, leave.getRealm()).revoke(group.getParent(), role.get(), PrincipalKind.USER,
+                leave.getUser().getId(), Instant.now(), requestActor(session));
+        if (group.getFirstAttribute(Grant.attributeKey(leave.getUser().getId())) != null) {
+            group.removeAttribute(Grant.attributeKey(leave.getUser().getId()));
+        }
         if (role.get() != Role.Admin) {
             return;
         }
@@ -87,6 +109,24 @@ public final class MembershipGuard implements ProviderEventListener {
                                 + workspace + "'; make someone else Admin there first", Response.Status.CONFLICT);
                     }
                 });
+        new Bindings(session, removal.getRealm()).revokeUser(user.getId(), Instant.now(), requestActor(session));
+    }
+
+    /**
+     * Who made the current request: the user of the bearer token that authenticated an admin REST
+     * (console) call, which Keycloak puts in the session context before the change runs, so it is
+     * known inside the transaction (the admin event with its auth details is only sent after the
+     * change). {@code keycloak-admin} when there is none (start-up import, a login flow).
+     */
+    static String requestActor(KeycloakSession session) {
+        try {
+            KeycloakContext context = session.getContext();
+            UserModel actor = context.getBearerToken() == null ? null : context.getUser();
+            return actor == null ? Grant.OUTSIDE_ACTOR : Principals.nameOf(actor);
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "No request actor; recording %s", Grant.OUTSIDE_ACTOR);
+            return Grant.OUTSIDE_ACTOR;
+        }
     }
 
     /**
@@ -95,30 +135,11 @@ public final class MembershipGuard implements ProviderEventListener {
      * serialized: the second counts only after the first has committed, and sees its removal.
      */
     private static void lockAdminGroup(KeycloakSession session, GroupModel adminGroup) {
-        EntityManager entityManager = entityManager(session);
-        if (entityManager == null) {
-            return;
-        }
-        entityManager.createQuery("select g.id from GroupEntity g where g.id = :id")
+        session.getProvider(JpaConnectionProvider.class).getEntityManager()
+                .createQuery("select g.id from GroupEntity g where g.id = :id")
                 .setParameter("id", adminGroup.getId())
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                 .getResultList();
-    }
-
-    /**
-     * Keycloak's JPA entity manager, or null on a store without one. Looked up by name because
-     * keycloak-model-jpa cannot be a compile dependency (its parent POM is not on Maven Central).
-     */
-    private static EntityManager entityManager(KeycloakSession session) {
-        try {
-            Class<? extends Provider> type = Class.forName(JPA_PROVIDER, true, MembershipGuard.class.getClassLoader())
-                    .asSubclass(Provider.class);
-            Provider provider = session.getProvider(type);
-            return provider == null ? null : (EntityManager) type.getMethod("getEntityManager").invoke(provider);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            LOG.debugf(e, "No JPA entity manager; concurrent last-Admin checks are not serialized");
-            return null;
-        }
     }
 
     private static boolean noAdminLeft(KeycloakSession session, GroupModel.GroupMemberLeaveEvent leave) {

@@ -1,13 +1,13 @@
 package io.keygate.keycloak.membership;
 
 import io.keygate.core.Role;
-import io.keygate.keycloak.workspace.Workspace;
+import io.keygate.keycloak.binding.BindingEntity;
+import io.keygate.keycloak.binding.Bindings;
+import io.keygate.keycloak.binding.PrincipalKind;
 import io.keygate.keycloak.workspace.WorkspaceGroups;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.keycloak.models.GroupModel;
@@ -16,34 +16,28 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 /**
- * Role bindings of users in one realm: membership in {@code /workspaces/<ws>/<Role>} plus the
- * grant metadata on the role group. Callers check permissions and the last-Admin rule first;
- * {@link MembershipGuard} checks that rule again for changes made anywhere else.
+ * Role bindings of users in one realm: membership in {@code /workspaces/<ws>/<Role>} (the truth
+ * for decisions and tokens) plus one {@code KEYGATE_BINDING} row per binding (grant metadata and
+ * history). Callers check permissions and the last-Admin rule first; {@link MembershipGuard}
+ * checks that rule again for changes made anywhere else, and records rows for them.
  */
 public final class Memberships {
 
     private final KeycloakSession session;
     private final RealmModel realm;
     private final WorkspaceGroups groups;
+    private final Bindings bindings;
 
     public Memberships(KeycloakSession session, RealmModel realm) {
         this.session = session;
         this.realm = realm;
         this.groups = new WorkspaceGroups(session, realm);
+        this.bindings = new Bindings(session, realm);
     }
 
-    /** Explicit members of a workspace with all the roles each holds, keyed by user id. */
-    public Map<String, Member> members(GroupModel workspace) {
-        Map<String, Member> members = new LinkedHashMap<>();
-        Grant fallback = new Grant(Workspace.of(workspace).createdAt(), Grant.OUTSIDE_ACTOR);
-        for (Role role : Role.values()) {
-            groups.findRoleGroup(workspace, role).ifPresent(roleGroup ->
-                    session.users().getGroupMembersStream(realm, roleGroup).forEach(user -> {
-                        Grant grant = Grant.decode(roleGroup.getFirstAttribute(Grant.attributeKey(user.getId()))).orElse(fallback);
-                        members.merge(user.getId(), member(user, role, grant), Memberships::mergeMember);
-                    }));
-        }
-        return members;
+    /** The user's explicit bindings in one workspace as a member row (empty roles when none), read from their rows only. */
+    public Member memberOf(UserModel user, GroupModel workspace) {
+        return Member.of(Principals.nameOf(user), bindings.activeOf(workspace, PrincipalKind.USER, user.getId()), false);
     }
 
     /** Grants roles the user does not hold yet, recording who granted them and when. Returns the roles added. */
@@ -52,7 +46,7 @@ public final class Memberships {
         for (Role role : roles) {
             GroupModel roleGroup = groups.roleGroup(workspace, role);
             if (!user.isMemberOf(roleGroup)) {
-                roleGroup.setSingleAttribute(Grant.attributeKey(user.getId()), grant.encode());
+                bindings.grant(workspace, role, PrincipalKind.USER, user.getId(), grant.grantedAt(), grant.grantedBy());
                 user.joinGroup(roleGroup);
                 added.add(role);
             }
@@ -60,13 +54,14 @@ public final class Memberships {
         return added;
     }
 
-    /** Removes the given roles from the user. Returns the roles removed. */
-    public Set<Role> revoke(UserModel user, GroupModel workspace, Set<Role> roles) {
+    /** Removes the given roles from the user, recording who revoked them. Returns the roles removed. */
+    public Set<Role> revoke(UserModel user, GroupModel workspace, Set<Role> roles, String revokedBy) {
         Set<Role> removed = EnumSet.noneOf(Role.class);
+        Instant now = now();
         for (Role role : roles) {
             groups.findRoleGroup(workspace, role).filter(user::isMemberOf).ifPresent(roleGroup -> {
+                bindings.revoke(workspace, role, PrincipalKind.USER, user.getId(), now, revokedBy);
                 user.leaveGroup(roleGroup);
-                roleGroup.removeAttribute(Grant.attributeKey(user.getId()));
                 removed.add(role);
             });
         }
@@ -108,13 +103,10 @@ public final class Memberships {
         return Instant.now();
     }
 
-    private static Member member(UserModel user, Role role, Grant grant) {
-        return new Member(Principals.nameOf(user), new TreeSet<>(List.of(role)), grant, false);
-    }
-
-    private static Member mergeMember(Member a, Member b) {
-        TreeSet<Role> roles = new TreeSet<>(a.roles());
-        roles.addAll(b.roles());
-        return new Member(a.principal(), roles, Grant.earliest(a.grant(), b.grant()), false);
+    /** Roles named by a list of rows. */
+    static TreeSet<Role> rolesOf(List<BindingEntity> rows) {
+        TreeSet<Role> roles = new TreeSet<>();
+        rows.forEach(row -> Role.parse(row.getRole()).ifPresent(roles::add));
+        return roles;
     }
 }

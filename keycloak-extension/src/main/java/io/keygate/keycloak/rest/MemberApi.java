@@ -4,23 +4,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.keygate.core.ApiException;
 import io.keygate.core.Role;
 import io.keygate.core.WorkspaceLayout;
+import io.keygate.keycloak.binding.BindingEntity;
+import io.keygate.keycloak.binding.Bindings;
+import io.keygate.keycloak.binding.PrincipalKind;
 import io.keygate.keycloak.membership.Grant;
 import io.keygate.keycloak.membership.Member;
 import io.keygate.keycloak.membership.Memberships;
 import io.keygate.keycloak.membership.Principals;
 import io.keygate.keycloak.membership.RoleResolver;
 import io.keygate.keycloak.pending.PendingGrants;
+import io.keygate.keycloak.workspace.WildcardCache;
 import io.keygate.keycloak.workspace.Workspace;
 import io.keygate.keycloak.workspace.WorkspaceGroups;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.GroupModel;
@@ -40,15 +45,13 @@ final class MemberApi {
     /** Default member order: the wildcard first, then principals alphabetically. */
     static final String MEMBER_ORDER = "principal";
 
-    /** Workspace-group attribute holding when and by whom the wildcard binding was set. */
-    private static final String ATTR_WILDCARD_GRANT = "keygate.wildcard_grant";
-
     private final RealmModel realm;
     private final Caller caller;
     private final WorkspaceGroups groups;
     private final RoleResolver resolver;
     private final Memberships memberships;
     private final PendingGrants pending;
+    private final Bindings bindings;
     private final Principals principals;
     private final WorkspaceAccess access;
     private final AdminEvents events;
@@ -60,25 +63,32 @@ final class MemberApi {
         this.resolver = new RoleResolver(session, realm);
         this.memberships = new Memberships(session, realm);
         this.pending = new PendingGrants(session, realm);
+        this.bindings = new Bindings(session, realm);
         this.principals = new Principals(session, realm);
         this.access = new WorkspaceAccess(groups, resolver, caller);
         this.events = events;
     }
 
-    /** Members of a workspace; {@code sort} by created_at/updated_at orders by granted_at. */
+    /**
+     * Members of a workspace, paged in the database over the active binding rows (never the whole
+     * list in memory); {@code sort} by created_at/updated_at orders by each principal's first grant.
+     * The wildcard's role is read from the workspace attribute tokens use, so a console edit of it
+     * shows here too.
+     */
     Map<String, Object> listMembers(String name, PageRequest page) {
         GroupModel group = access.visibleWorkspace(name);
-        List<Member> members = new ArrayList<>();
-        wildcardMember(group).ifPresent(members::add);
-        List<Member> named = new ArrayList<>(memberships.members(group).values());
-        named.addAll(pending.list(group));
-        named.sort(Comparator.comparing(Member::principal));
-        members.addAll(named);
-        if (page.sort().equals(MEMBER_ORDER)) {
-            return page.cut(members, Member::toJson);
-        }
-        return page.page(members, Comparator.comparing((Member member) -> member.grant().grantedAt())
-                .thenComparing(Member::principal), Member::toJson);
+        int total = Math.toIntExact(bindings.countPrincipals(group));
+        List<Bindings.PrincipalRow> principals = bindings.principalPage(group, !page.sort().equals(MEMBER_ORDER),
+                page.descending(), page.offset(), page.pageSize());
+        Map<String, List<BindingEntity>> rows = new HashMap<>();
+        bindings.activeOf(group, principals.stream().map(Bindings.PrincipalRow::principal).toList())
+                .forEach(row -> rows.computeIfAbsent(row.getPrincipal(), key -> new ArrayList<>()).add(row));
+        List<Member> members = principals.stream()
+                .flatMap(row -> row.kind() == PrincipalKind.WILDCARD
+                        ? wildcardMember(group).stream()
+                        : Stream.of(Member.of(row.name(), rows.getOrDefault(row.principal(), List.of()), row.kind() == PrincipalKind.PENDING_EMAIL)))
+                .toList();
+        return page.result(members, total, Member::toJson);
     }
 
     Map<String, Object> addMember(String name, JsonNode body) {
@@ -133,7 +143,7 @@ final class MemberApi {
             throw lastAdmin(name);
         }
         Set<Role> added = memberships.grant(user.get(), group, roles, grant);
-        memberships.revoke(user.get(), group, dropped);
+        memberships.revoke(user.get(), group, dropped, caller.principal());
         Member member = memberOf(group, user.get());
         for (Role role : added) {
             emitMembership(OperationType.CREATE, user.get(), group, role, member);
@@ -152,7 +162,7 @@ final class MemberApi {
         }
         Optional<UserModel> user = principals.find(principal);
         if (user.isEmpty()) {
-            if (!pending.remove(group, principal)) {
+            if (!pending.remove(group, principal, caller.principal())) {
                 throw unknownPrincipalOrNotMember(principal, name);
             }
             events.emit(OperationType.DELETE, ResourceType.GROUP, "groups/" + group.getId(),
@@ -167,7 +177,7 @@ final class MemberApi {
             throw lastAdmin(name);
         }
         Member before = memberOf(group, user.get());
-        for (Role role : memberships.revoke(user.get(), group, current)) {
+        for (Role role : memberships.revoke(user.get(), group, current, caller.principal())) {
             emitMembership(OperationType.DELETE, user.get(), group, role, before);
         }
     }
@@ -196,9 +206,9 @@ final class MemberApi {
         return principal;
     }
 
+    /** The user's member row, read from their own binding rows only (a write never re-reads the member list). */
     private Member memberOf(GroupModel group, UserModel user) {
-        Member member = memberships.members(group).get(user.getId());
-        return member != null ? member : new Member(Principals.nameOf(user), new TreeSet<>(), new Grant(Instant.now(), caller.principal()), false);
+        return memberships.memberOf(user, group);
     }
 
     private void emitMembership(OperationType operation, UserModel user, GroupModel workspace, Role role, Member member) {
@@ -223,19 +233,29 @@ final class MemberApi {
         return highest;
     }
 
+    /** The wildcard binding: its role from the workspace attribute (what tokens use), its grant from its row. */
     private Optional<Member> wildcardMember(GroupModel group) {
         return wildcardRole(group).map(role -> {
-            Grant grant = Grant.decode(group.getFirstAttribute(ATTR_WILDCARD_GRANT))
+            Grant grant = wildcardRows(group).stream()
+                    .filter(row -> row.getRole().equals(role.name()))
+                    .findFirst()
+                    .map(row -> new Grant(Instant.ofEpochMilli(row.getGrantedAt()), row.getGrantedBy()))
                     .orElseGet(() -> new Grant(Workspace.of(group).createdAt(), Workspace.of(group).createdBy()));
             return new Member(WorkspaceLayout.WILDCARD_PRINCIPAL, new TreeSet<>(List.of(role)), grant, false);
         });
+    }
+
+    private List<BindingEntity> wildcardRows(GroupModel group) {
+        return bindings.activeOf(group, PrincipalKind.WILDCARD, WorkspaceLayout.WILDCARD_PRINCIPAL);
     }
 
     private Map<String, Object> setWildcard(GroupModel group, Role role, Grant grant, OperationType operation) {
         refuseBuiltInWildcard(group.getName());
         if (!role.name().equals(group.getFirstAttribute(WorkspaceLayout.ATTR_WILDCARD_ROLE))) {
             group.setSingleAttribute(WorkspaceLayout.ATTR_WILDCARD_ROLE, role.name());
-            group.setSingleAttribute(ATTR_WILDCARD_GRANT, grant.encode());
+            wildcardRows(group).forEach(row -> bindings.revoke(row, grant.grantedAt(), grant.grantedBy()));
+            bindings.grant(group, role, PrincipalKind.WILDCARD, WorkspaceLayout.WILDCARD_PRINCIPAL, grant.grantedAt(), grant.grantedBy());
+            WildcardCache.invalidate(realm);
             Workspace.touch(group, caller.principal(), grant.grantedAt());
         }
         Map<String, Object> json = wildcardMember(group).orElseThrow().toJson();
@@ -250,8 +270,10 @@ final class MemberApi {
             throw notMember(WorkspaceLayout.WILDCARD_PRINCIPAL, group.getName());
         }
         group.removeAttribute(WorkspaceLayout.ATTR_WILDCARD_ROLE);
-        group.removeAttribute(ATTR_WILDCARD_GRANT);
-        Workspace.touch(group, caller.principal(), Instant.now());
+        WildcardCache.invalidate(realm);
+        Instant now = Instant.now();
+        wildcardRows(group).forEach(row -> bindings.revoke(row, now, caller.principal()));
+        Workspace.touch(group, caller.principal(), now);
         events.emit(OperationType.DELETE, ResourceType.GROUP, "groups/" + group.getId(), before.get().toJson());
     }
 

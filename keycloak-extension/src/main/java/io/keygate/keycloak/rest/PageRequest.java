@@ -57,10 +57,20 @@ public record PageRequest(int page, int pageSize, String sort) {
     /** Cuts this page out of an already ordered list. */
     public <T> Map<String, Object> cut(List<T> ordered, Function<? super T, ?> toJson) {
         int total = ordered.size();
-        long from = Math.min((long) (page - 1) * pageSize, total);
-        int to = (int) Math.min(from + pageSize, total);
+        int from = Math.min(offset(), total);
+        int to = (int) Math.min((long) from + pageSize, total);
+        return result(ordered.subList(from, to), total, toJson);
+    }
+
+    /** Index of this page's first item in the whole ordered list (for a database OFFSET). */
+    public int offset() {
+        return (int) Math.min((long) (page - 1) * pageSize, Integer.MAX_VALUE);
+    }
+
+    /** The page body for items already cut out (e.g. by the database) from a list of {@code total} items. */
+    public <T> Map<String, Object> result(List<T> pageItems, int total, Function<? super T, ?> toJson) {
         List<Object> data = new ArrayList<>();
-        for (T item : ordered.subList((int) from, to)) {
+        for (T item : pageItems) {
             data.add(toJson.apply(item));
         }
         Map<String, Object> pagination = new LinkedHashMap<>();

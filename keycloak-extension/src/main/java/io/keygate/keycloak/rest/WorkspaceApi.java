@@ -6,12 +6,14 @@ import io.keygate.core.Descriptions;
 import io.keygate.core.ResourceNames;
 import io.keygate.core.Role;
 import io.keygate.core.WorkspaceLayout;
+import io.keygate.keycloak.binding.Bindings;
 import io.keygate.keycloak.membership.EffectiveRoles;
 import io.keygate.keycloak.membership.Grant;
 import io.keygate.keycloak.membership.Memberships;
 import io.keygate.keycloak.membership.Principals;
 import io.keygate.keycloak.membership.RoleResolver;
 import io.keygate.keycloak.workspace.DeletionStage;
+import io.keygate.keycloak.workspace.WildcardCache;
 import io.keygate.keycloak.workspace.Workspace;
 import io.keygate.keycloak.workspace.WorkspaceGroups;
 import java.time.Instant;
@@ -41,6 +43,7 @@ final class WorkspaceApi {
     private final WorkspaceGroups groups;
     private final RoleResolver resolver;
     private final Memberships memberships;
+    private final Bindings bindings;
     private final Principals principals;
     private final WorkspaceAccess access;
     private final AdminEvents events;
@@ -51,6 +54,7 @@ final class WorkspaceApi {
         this.groups = new WorkspaceGroups(session, realm);
         this.resolver = new RoleResolver(session, realm);
         this.memberships = new Memberships(session, realm);
+        this.bindings = new Bindings(session, realm);
         this.principals = new Principals(session, realm);
         this.access = new WorkspaceAccess(groups, resolver, caller);
         this.events = events;
@@ -110,6 +114,7 @@ final class WorkspaceApi {
         WorkspaceAccess.refuseBuiltIn(name, "deleted");
         Map<String, Object> json = Workspace.of(group).toJson(true);
         String id = group.getId();
+        bindings.revokeWorkspace(group, Instant.now(), caller.principal());
         groups.remove(group);
         events.emit(OperationType.DELETE, ResourceType.GROUP, "groups/" + id, json);
     }
@@ -121,6 +126,7 @@ final class WorkspaceApi {
         GroupModel group = access.adminWorkspace(name, true);
         WorkspaceAccess.refuseBuiltIn(name, "deleted");
         group.setSingleAttribute(WorkspaceLayout.ATTR_DELETION_STAGE, stage.wireName());
+        WildcardCache.invalidate(realm);
         Workspace.touch(group, caller.principal(), Instant.now());
         Map<String, Object> json = Workspace.of(group).toJson(true);
         events.emit(OperationType.UPDATE, ResourceType.GROUP, "groups/" + group.getId(), json);

@@ -74,6 +74,7 @@ public final class WorkspaceGroups {
     /** Deletes the workspace group and its role subgroups; the only deletion the tree guard lets through. */
     public void remove(GroupModel workspace) {
         session.setAttribute(DELETING_ATTRIBUTE, workspace.getId());
+        WildcardCache.invalidate(realm);
         try {
             session.groups().removeGroup(realm, workspace);
         } finally {

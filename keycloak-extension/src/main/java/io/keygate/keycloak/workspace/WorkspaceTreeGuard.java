@@ -16,7 +16,8 @@ import org.keycloak.services.ErrorResponse;
  * checks the built-ins, the caller's rights and (in the gateway) the workspace's resources; it
  * marks its own deletion with {@link WorkspaceGroups#remove}, which this guard lets through.
  * Keycloak fires both events inside the changing transaction, before a group row is deleted, so
- * throwing here answers 409 and undoes the whole change, memberships included.
+ * throwing here answers 409 and undoes the whole change, memberships included. An update of a
+ * workspace group there (its attributes, e.g. the wildcard role) invalidates the {@link WildcardCache}.
  */
 public final class WorkspaceTreeGuard implements ProviderEventListener {
 
@@ -30,6 +31,9 @@ public final class WorkspaceTreeGuard implements ProviderEventListener {
         }
         if (event instanceof GroupModel.GroupRemovedEvent removed && !removedByKeygate(removed)) {
             refuseRemoval(removed.getGroup());
+        }
+        if (event instanceof GroupModel.GroupUpdatedEvent updated && WorkspaceGroups.isWorkspaceGroup(updated.getGroup())) {
+            WildcardCache.invalidate(updated.getRealm());
         }
     }
 

@@ -1,0 +1,29 @@
+package io.keygate.keycloak.binding;
+
+import java.util.List;
+import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
+
+/** Adds the role-binding table {@code KEYGATE_BINDING} to Keycloak's database (Liquibase changelog below). */
+public final class BindingJpaEntityProvider implements JpaEntityProvider {
+
+    static final String CHANGELOG = "META-INF/keygate-binding-changelog.xml";
+
+    @Override
+    public List<Class<?>> getEntities() {
+        return List.of(BindingEntity.class);
+    }
+
+    @Override
+    public String getChangelogLocation() {
+        return CHANGELOG;
+    }
+
+    @Override
+    public String getFactoryId() {
+        return BindingJpaEntityProviderFactory.ID;
+    }
+
+    @Override
+    public void close() {
+    }
+}

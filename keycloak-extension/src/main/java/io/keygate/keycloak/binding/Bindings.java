@@ -1,0 +1,186 @@
+package io.keygate.keycloak.binding;
+
+import io.keygate.core.Role;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.TypedQuery;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.GroupModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/**
+ * The role-binding rows of one realm ({@code KEYGATE_BINDING}), read and written in the session's
+ * transaction. Nothing here checks rights or the last-Admin rule: callers do. A binding is revoked,
+ * never deleted (the history), except when its whole realm is removed.
+ */
+public final class Bindings {
+
+    /** Realm attribute set once the realm's membership data lives in this table (see the start-up migration). */
+    public static final String MIGRATED_ATTRIBUTE = "keygate.bindings.version";
+    public static final String MIGRATED_VERSION = "1";
+
+    /** Display name of a row's principal: the user's email (username for service accounts and users without one). */
+    private static final String NAME = "case when b.principalKind <> 'USER' then b.principal"
+            + " when u.serviceAccountClientLink is not null or u.email is null then u.username else u.email end";
+    private static final String ACTIVE_IN_WORKSPACE = " from BindingEntity b left join UserEntity u on u.id = b.principal"
+            + " where b.workspaceId = :ws and b.revokedAt is null and (b.principalKind <> 'USER' or u.id is not null)";
+
+    private final EntityManager em;
+    private final RealmModel realm;
+
+    public Bindings(KeycloakSession session, RealmModel realm) {
+        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        this.realm = realm;
+    }
+
+    /** True once the realm's legacy attributes were migrated; before that (e.g. during a realm import) rows are left to the migration. */
+    public boolean migrated() {
+        return MIGRATED_VERSION.equals(realm.getAttribute(MIGRATED_ATTRIBUTE));
+    }
+
+    /** The active row binding {@code principal} to {@code role} in the workspace, if any. */
+    public Optional<BindingEntity> active(GroupModel workspace, Role role, PrincipalKind kind, String principal) {
+        return activeOf(workspace, kind, principal).stream().filter(b -> b.getRole().equals(role.name())).findFirst();
+    }
+
+    /** Every active row of one principal in the workspace (one per role). */
+    public List<BindingEntity> activeOf(GroupModel workspace, PrincipalKind kind, String principal) {
+        return em.createQuery("select b from BindingEntity b where b.workspaceId = :ws and b.principal = :principal"
+                        + " and b.principalKind = :kind and b.revokedAt is null", BindingEntity.class)
+                .setParameter("ws", workspace.getId())
+                .setParameter("principal", principal)
+                .setParameter("kind", kind.name())
+                .getResultList();
+    }
+
+    /** Records a binding unless an active one exists; returns the active row. */
+    public BindingEntity grant(GroupModel workspace, Role role, PrincipalKind kind, String principal, Instant at, String by) {
+        Optional<BindingEntity> existing = active(workspace, role, kind, principal);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        BindingEntity row = new BindingEntity();
+        row.setId(KeycloakModelUtils.generateId());
+        row.setRealmId(realm.getId());
+        row.setWorkspaceId(workspace.getId());
+        row.setWorkspaceName(workspace.getName());
+        row.setRole(role.name());
+        row.setPrincipalKind(kind);
+        row.setPrincipal(principal);
+        row.setGrantedAt(at.toEpochMilli());
+        row.setGrantedBy(by);
+        em.persist(row);
+        return row;
+    }
+
+    /** Revokes the active binding of {@code principal} to {@code role}; true when there was one. */
+    public boolean revoke(GroupModel workspace, Role role, PrincipalKind kind, String principal, Instant at, String by) {
+        return active(workspace, role, kind, principal).map(row -> revoke(row, at, by)).isPresent();
+    }
+
+    /** Revokes one row. */
+    public BindingEntity revoke(BindingEntity row, Instant at, String by) {
+        row.setRevokedAt(at.toEpochMilli());
+        row.setRevokedBy(by);
+        return row;
+    }
+
+    /** Revokes every active binding in a workspace (it is being deleted). */
+    public int revokeWorkspace(GroupModel workspace, Instant at, String by) {
+        return em.createQuery("update BindingEntity b set b.revokedAt = :at, b.revokedBy = :by"
+                        + " where b.workspaceId = :ws and b.revokedAt is null")
+                .setParameter("at", at.toEpochMilli()).setParameter("by", by).setParameter("ws", workspace.getId())
+                .executeUpdate();
+    }
+
+    /** Revokes every active binding of a user in this realm (the user is being deleted). */
+    public int revokeUser(String userId, Instant at, String by) {
+        return em.createQuery("update BindingEntity b set b.revokedAt = :at, b.revokedBy = :by where b.realmId = :realm"
+                        + " and b.principalKind = 'USER' and b.principal = :user and b.revokedAt is null")
+                .setParameter("at", at.toEpochMilli()).setParameter("by", by)
+                .setParameter("realm", realm.getId()).setParameter("user", userId)
+                .executeUpdate();
+    }
+
+    /** Deletes every row of the realm, history included (the realm itself is being removed). */
+    public int deleteRealm() {
+        return em.createQuery("delete from BindingEntity b where b.realmId = :realm")
+                .setParameter("realm", realm.getId()).executeUpdate();
+    }
+
+    /** Active pending grants to an email, in every workspace of the realm. */
+    public List<BindingEntity> pendingFor(String email) {
+        return em.createQuery("select b from BindingEntity b where b.realmId = :realm and b.principalKind = 'PENDING_EMAIL'"
+                        + " and b.principal = :email and b.revokedAt is null order by b.grantedAt", BindingEntity.class)
+                .setParameter("realm", realm.getId()).setParameter("email", email)
+                .getResultList();
+    }
+
+    /** Number of distinct principals with an active binding in the workspace. */
+    public long countPrincipals(GroupModel workspace) {
+        return em.createQuery("select count(distinct b.principal)" + ACTIVE_IN_WORKSPACE, Long.class)
+                .setParameter("ws", workspace.getId())
+                .getSingleResult();
+    }
+
+    /**
+     * One page of the workspace's principals, paged in the database: by name (the wildcard first) or
+     * by the time of each principal's first active grant, then by name.
+     */
+    public List<PrincipalRow> principalPage(GroupModel workspace, boolean byGrantedAt, boolean descending, int first, int max) {
+        String direction = descending ? " desc" : " asc";
+        String order = byGrantedAt
+                ? " order by min(b.grantedAt)" + direction + ", " + NAME + direction
+                : " order by case when b.principalKind = 'WILDCARD' then 0 else 1 end, " + NAME + ", b.principal";
+        TypedQuery<Object[]> query = em.createQuery("select b.principalKind, b.principal, " + NAME + ", min(b.grantedAt)"
+                        + ACTIVE_IN_WORKSPACE
+                        + " group by b.principalKind, b.principal, u.serviceAccountClientLink, u.email, u.username" + order,
+                Object[].class);
+        return query.setParameter("ws", workspace.getId())
+                .setFirstResult(first)
+                .setMaxResults(max)
+                .getResultList().stream()
+                .map(row -> new PrincipalRow(PrincipalKind.valueOf((String) row[0]), (String) row[1], (String) row[2]))
+                .toList();
+    }
+
+    /** Active rows of the given principals in the workspace (for one page of the member list). */
+    public List<BindingEntity> activeOf(GroupModel workspace, Collection<String> principals) {
+        if (principals.isEmpty()) {
+            return List.of();
+        }
+        return em.createQuery("select b from BindingEntity b where b.workspaceId = :ws and b.revokedAt is null"
+                        + " and b.principal in :principals", BindingEntity.class)
+                .setParameter("ws", workspace.getId()).setParameter("principals", principals)
+                .getResultList();
+    }
+
+    /** A binding's history: every row of the principal in the workspace, active or revoked, oldest first. */
+    public List<BindingEntity> history(GroupModel workspace, PrincipalKind kind, String principal) {
+        return em.createQuery("select b from BindingEntity b where b.workspaceId = :ws and b.principal = :principal"
+                        + " and b.principalKind = :kind order by b.grantedAt", BindingEntity.class)
+                .setParameter("ws", workspace.getId()).setParameter("principal", principal).setParameter("kind", kind.name())
+                .getResultList();
+    }
+
+    /**
+     * Takes a row lock on the realm, held until this transaction ends: start-up migrations of the
+     * same realm on several Keycloak nodes run one after the other.
+     */
+    public void lockRealm() {
+        em.createQuery("select r.id from RealmEntity r where r.id = :id")
+                .setParameter("id", realm.getId())
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList();
+    }
+
+    /** A principal of a member-list page: kind, stored principal (user id, email or {@code *}) and display name. */
+    public record PrincipalRow(PrincipalKind kind, String principal, String name) {
+    }
+}
