@@ -57,7 +57,11 @@ class MembershipStoreIT {
                 "realm", realm, "enabled", true,
                 "eventsEnabled", true, "eventsListeners", List.of("jboss-logging", "keygate-events"), "adminEventsEnabled", true,
                 "clients", List.of(Map.of("clientId", "cli", "publicClient", true, "directAccessGrantsEnabled", true,
-                        "standardFlowEnabled", false)),
+                        "standardFlowEnabled", false,
+                        // The extension's API takes only tokens minted for keygate (issue 14).
+                        "protocolMappers", List.of(Map.of("name", "keygate-api audience", "protocol", "openid-connect",
+                                "protocolMapper", "oidc-audience-mapper", "config", Map.of("included.custom.audience",
+                                        KeycloakServer.AUDIENCE, "access.token.claim", "true", "id.token.claim", "false"))))),
                 "groups", List.of(Map.of("name", "workspaces", "subGroups", List.of(workspace))),
                 "users", List.of(
                         user(alice, "alice@example.com", "/workspaces/legacy-ws/Admin"),
