@@ -46,6 +46,8 @@ final class FeedState {
             workspaces.merge(w.workspace(), w, FeedState::newer);
         }
         newestEventMillis = Math.max(newestEventMillis, change.eventMillis());
+        // After the change is in place: a judgement that read the version before it sees it, or
+        // its result carries the older version and is not reused (FreshnessJudge).
         version++;
         if (size() > maxEntries) {
             forgetOldest(size() - maxEntries + maxEntries / 10);

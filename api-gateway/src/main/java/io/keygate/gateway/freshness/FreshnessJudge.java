@@ -81,14 +81,17 @@ public final class FreshnessJudge implements CallerJudge {
             return caller;
         }
         FeedState state = feed.state();
+        // Read before anything the judgement depends on: a change applied while this judgement
+        // runs then gives the state a newer version, so a result built without it is never reused.
+        long version = state.version();
         long horizon = state.horizon();
         if (caller.issuedAtMillis() > state.newestEventMillis() && caller.rolesAsOfMillis() >= horizon) {
             return caller;
         }
-        return judgeOlder(feed, caller, token, horizon);
+        return judgeOlder(feed, caller, token, version, horizon);
     }
 
-    private AuthenticatedCaller judgeOlder(IssuerFeed feed, AuthenticatedCaller caller, String token, long horizon) {
+    private AuthenticatedCaller judgeOlder(IssuerFeed feed, AuthenticatedCaller caller, String token, long version, long horizon) {
         FeedState state = feed.state();
         Principal principal = caller.principal();
         SessionRevoked allSessions = state.subjectRevocation(principal.subject());
@@ -104,7 +107,6 @@ public final class FreshnessJudge implements CallerJudge {
         if (!claimsApply && knownAt >= horizon && changesSince(state, principal, knownAt).isEmpty()) {
             return caller;
         }
-        long version = state.version();
         Judged cached = judged.get(token);
         if (cached != null && cached.input() == caller && cached.version() == version) {
             return cached.result();

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestInstance;
  * Issue 8 end to end: the real Keycloak (transmitter as the realm configures it) and the real
  * gateway receiving its security events. For every kind of change, a token minted before it is
  * refused (or downgraded) at the gateway within 1 s of the change's acknowledgement; the measured
- * time is printed. Plus two gateways on one store, a gateway stopped during a removal, and the
+ * time is printed. Plus two gateway processes on one store, a gateway stopped during a removal, and the
  * steady state costing no call to Keycloak.
  */
 @RealKeycloak
@@ -191,20 +191,42 @@ class FreshnessIT {
     }
 
     @Test
-    void twoGatewaysOnOneStoreBothEnforceARemoval() {
+    void twoGatewayProcessesOnOneStoreBothEnforceARemoval() {
         Path shared = tempDir();
-        try (GatewayUnderTest first = GatewayUnderTest.receiving(keycloak, shared, KeycloakServer.unique("gw-a"), EVENTS);
-             GatewayUnderTest second = GatewayUnderTest.receiving(keycloak, shared, KeycloakServer.unique("gw-b"), EVENTS)) {
+        // H2's mixed mode: the first process serves the file to the second over loopback.
+        String store = "jdbc:h2:file:" + shared.resolve("gateway").toString().replace('\\', '/') + ";AUTO_SERVER=TRUE";
+        try (GatewayProcess first = GatewayProcess.start(keycloak, store, KeycloakServer.unique("gw-a"), EVENTS, shared);
+             GatewayProcess second = GatewayProcess.start(keycloak, store, KeycloakServer.unique("gw-b"), EVENTS, shared)) {
             Workspace ws = workspaceWithMember("Viewer");
-            expect(200, first.get(ws.projects(), ws.memberToken));
-            expect(200, second.get(ws.projects(), ws.memberToken));
+            Workspace other = workspaceWithMember(null);
+            for (GatewayProcess process : List.of(first, second)) {
+                // New JVMs: the measured time should be the feed's, not the first run of the refusal path.
+                for (int i = 0; i < 100; i++) {
+                    expect(200, process.get(ws.projects(), ws.memberToken));
+                    expect(403, process.get(other.projects(), ws.memberToken));
+                }
+            }
             Http.Response removed = gateway.delete(ws.members() + "/" + ws.member, ws.ownerToken);
             long acknowledged = System.nanoTime();
             expect(200, removed);
-            long a = untilStatus(() -> first.get(ws.projects(), ws.memberToken).status(), 403, acknowledged);
-            long b = untilStatus(() -> second.get(ws.projects(), ws.memberToken).status(), 403, acknowledged);
-            System.out.printf("[keygate-it] freshness two gateways on one store: removal refused by gateway A after %d ms, B after %d ms%n", a, b);
-            assertTrue(a < 1000 && b < 1000, "both within 1 s: " + a + " / " + b);
+            long[] refusedAfter = {-1, -1};
+            Thread probeSecond = new Thread(() -> refusedAfter[1] = untilStatus(() -> second.get(ws.projects(), ws.memberToken).status(), 403, acknowledged));
+            probeSecond.start();
+            refusedAfter[0] = untilStatus(() -> first.get(ws.projects(), ws.memberToken).status(), 403, acknowledged);
+            join(probeSecond);
+            System.out.printf("[keygate-it] freshness two gateway processes (pids %d, %d) on one store: removal refused by A after %d ms, B after %d ms%n",
+                    first.pid(), second.pid(), refusedAfter[0], refusedAfter[1]);
+            assertTrue(refusedAfter[0] < 1000 && refusedAfter[1] >= 0 && refusedAfter[1] < 1000,
+                    "both within 1 s: " + refusedAfter[0] + " / " + refusedAfter[1] + "\nA:\n" + first.logTail() + "\nB:\n" + second.logTail());
+        }
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join(20_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
         }
     }
 
