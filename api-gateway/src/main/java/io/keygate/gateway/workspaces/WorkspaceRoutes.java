@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * authentication is switched off or in dev-header mode ({@code callerlessFallback}); otherwise a
  * request without a token is refused. Workspace deletion is refused with 409 while the gateway
  * still holds resources in it, unless {@code ?cascade=true} asks for the asynchronous cleanup.
+ * Member writes answer, by default, only once this gateway enforces them ({@code wait_role_propagation},
+ * {@link ExtensionCalls#propagatedWrite}).
  */
 public final class WorkspaceRoutes {
 

@@ -83,6 +83,9 @@ class RoleBindingsIT {
         expect(201, gateway.post(members, ownerToken, Map.of("principal", pending, "roles", List.of("Viewer"))));
         expect(200, gateway.put(members + "/" + viewer, ownerToken, Map.of("roles", List.of("Editor"))));
         expect(204, http.delete(keycloak.adminApi() + "/users/" + userId(editor) + "/groups/" + editorGroup, keycloak.adminToken()));
+        String created = KeycloakServer.unique("iam-created") + "@example.com";
+        expect(201, http.post(keycloak.adminApi() + "/users", keycloak.adminToken(), Map.of("username", created, "email", created,
+                "enabled", true, "groups", List.of("/workspaces/" + ws + "/Viewer"))));
 
         Http.Response listed = expect(200, gateway.get(BINDINGS + "?filter%5Bworkspace%5D=" + ws + "&page=1&page_size=100&sort=created_at",
                 platformAdminToken));
@@ -93,9 +96,9 @@ class RoleBindingsIT {
         JsonNode pagination = page.get("pagination");
         assertEquals(1, pagination.get("page").asInt());
         assertEquals(100, pagination.get("page_size").asInt());
-        assertEquals(6, pagination.get("current_page_size").asInt(), rows.toString());
+        assertEquals(7, pagination.get("current_page_size").asInt(), rows.toString());
         assertEquals(1, pagination.get("total_pages").asInt());
-        assertEquals(6, pagination.get("total_results").asInt());
+        assertEquals(7, pagination.get("total_results").asInt());
         assertEquals("created_at", page.get("sort").asText());
         assertEquals(ws, page.get("filter").get("workspace").asText());
         rows.forEach(row -> assertBindingShape(row, ws));
@@ -116,6 +119,9 @@ class RoleBindingsIT {
         assertTrue(rows.stream().filter(row -> editor.equals(text(row, "principal"))).allMatch(row -> text(row, "revoked_at") != null));
         assertNull(text(only(rows, admin, "Admin"), "revoked_at"));
         assertNull(text(only(rows, pending, "Viewer"), "revoked_at"), "a pending grant to an unknown principal is a binding too");
+        JsonNode createdWithGroup = only(rows, created, "Viewer");
+        assertNull(text(createdWithGroup, "revoked_at"), "a user created by admin REST with a workspace group has its binding");
+        assertEquals("admin", text(createdWithGroup, "granted_by"));
 
         // the SDK's filters: principal + is_active, $in with comma-joined values, granted_by, date ranges
         JsonNode revokedOfViewer = expect(200, gateway.get(BINDINGS + "?filter%5Bprincipal%5D=" + Http.enc(viewer)
@@ -125,10 +131,10 @@ class RoleBindingsIT {
         assertEquals(false, revokedOfViewer.get("filter").get("is_active").asBoolean(true));
         JsonNode activeEditors = expect(200, gateway.get(BINDINGS + "?filter%5Bworkspace%5D=" + ws
                 + "&filter%5Brole%5D%5B%24in%5D=Editor%2CViewer&filter%5Bis_active%5D=true", platformAdminToken)).json();
-        assertEquals(Set.of(viewer + ":Editor", pending + ":Viewer"), principalRoles(activeEditors));
+        assertEquals(Set.of(viewer + ":Editor", pending + ":Viewer", created + ":Viewer"), principalRoles(activeEditors));
         JsonNode byAdminRest = expect(200, gateway.get(BINDINGS + "?filter%5Bworkspace%5D=" + ws + "&filter%5Bgranted_by%5D=admin",
                 platformAdminToken)).json();
-        assertEquals(Set.of(editor + ":Editor"), principalRoles(byAdminRest));
+        assertEquals(Set.of(editor + ":Editor", created + ":Viewer"), principalRoles(byAdminRest));
         JsonNode revokedSince = expect(200, gateway.get(BINDINGS + "?filter%5Bworkspace%5D=" + ws + "&filter%5Brevoked_at%5D%5Bgte%5D="
                 + Http.enc(before.toString()), platformAdminToken)).json();
         assertEquals(Set.of(viewer + ":Viewer", editor + ":Editor"), principalRoles(revokedSince));
@@ -141,12 +147,12 @@ class RoleBindingsIT {
                 platformAdminToken)).json();
         assertEquals(2, second.get("pagination").get("page").asInt());
         assertEquals(4, second.get("pagination").get("page_size").asInt());
-        assertEquals(2, second.get("pagination").get("current_page_size").asInt());
+        assertEquals(3, second.get("pagination").get("current_page_size").asInt());
         assertEquals(2, second.get("pagination").get("total_pages").asInt());
-        assertEquals(6, second.get("pagination").get("total_results").asInt());
+        assertEquals(7, second.get("pagination").get("total_results").asInt());
         List<JsonNode> descending = new ArrayList<>(rows);
-        descending.sort((a, b) -> text(b, "granted_at").compareTo(text(a, "granted_at")));
-        assertEquals(text(descending.get(5), "granted_at"), text(second.get("data").get(1), "granted_at"));
+        descending.sort((a, b) -> Instant.parse(text(b, "granted_at")).compareTo(Instant.parse(text(a, "granted_at"))));
+        assertEquals(text(descending.get(6), "granted_at"), text(second.get("data").get(2), "granted_at"));
 
         // get by name: the same binding; unknown names 404
         JsonNode fetched = expect(200, gateway.get(BINDINGS + "/" + text(viewerViewer, "name"), platformAdminToken)).json();
@@ -167,7 +173,7 @@ class RoleBindingsIT {
         assertDetail(403, gateway.get(BINDINGS + "/" + text(viewerViewer, "name"), ownerToken));
         assertDetail(403, gateway.post(BINDINGS, ownerToken, Map.of("principal", viewer, "workspace", ws, "role", "Admin")));
         assertDetail(403, gateway.delete(BINDINGS + "/" + text(viewerEditor, "name"), ownerToken));
-        assertEquals(6 + 1, total(BINDINGS + "?filter%5Bworkspace%5D=" + ws), "the refused calls changed nothing");
+        assertEquals(7 + 1, total(BINDINGS + "?filter%5Bworkspace%5D=" + ws), "the refused calls changed nothing");
     }
 
     @Test
