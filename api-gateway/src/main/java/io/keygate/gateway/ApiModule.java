@@ -10,7 +10,10 @@ import io.keygate.gateway.audit.JdbcAuditSink;
 import io.keygate.gateway.auth.AccessFilter;
 import io.keygate.gateway.auth.ServiceAccountTokens;
 import io.keygate.gateway.config.GatewayConfig;
+import io.keygate.gateway.freshness.Propagation;
+import io.keygate.gateway.freshness.WriteWait;
 import io.keygate.gateway.health.Metrics;
+import io.keygate.gateway.iam.RoleBindingRoutes;
 import io.keygate.gateway.health.OpenApiDocument;
 import io.keygate.gateway.health.ReadinessRoutes;
 import io.keygate.gateway.inference.InferenceConfig;
@@ -29,6 +32,7 @@ import io.keygate.gateway.web.Json;
 import io.keygate.gateway.web.RouteLabels;
 import io.keygate.gateway.web.RouteTable;
 import io.keygate.gateway.workspaces.CleanupRepository;
+import io.keygate.gateway.workspaces.ExtensionCalls;
 import io.keygate.gateway.workspaces.ExtensionClient;
 import io.keygate.gateway.workspaces.WorkspaceCleaner;
 import io.keygate.gateway.workspaces.WorkspaceRoutes;
@@ -63,6 +67,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
     private volatile List<RouteTable.Route> routes = List.of();
     private volatile RouteLabels routeLabels = new RouteLabels(List.of());
     private volatile Supplier<Map<String, String>> feedStates = Map::of;
+    private volatile WriteWait writeWait = WriteWait.none();
 
     public ApiModule(ApiSettings settings, Metrics metrics) {
         this.settings = settings;
@@ -112,6 +117,16 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         this.feedStates = states;
     }
 
+    /**
+     * Lets member and role-binding writes wait until this gateway enforces them
+     * ({@code wait_role_propagation}), with the event feed of the configured realm's issuer.
+     */
+    public void awaitPropagation(Propagation propagation) {
+        if (settings.hasKeycloak()) {
+            this.writeWait = new WriteWait(propagation, settings.realmUrl(), Clock.systemUTC());
+        }
+    }
+
     public Metrics metrics() {
         return metrics;
     }
@@ -146,8 +161,10 @@ public final class ApiModule implements RouteModule, AutoCloseable {
                 ? Optional.of(URI.create(settings.realmUrl() + "/.well-known/openid-configuration")) : Optional.empty(),
                 metrics, json, () -> feedStates.get()).register(table);
         new DiscoveryRoutes(settings.discovery(), settings.realmUrl(), json).register(table);
-        extension.ifPresentOrElse(client -> workspaceRoutes(client).register(table), () -> LOG.warn(
-                "no Keycloak realm configured: workspace and member endpoints are not served"));
+        extension.ifPresentOrElse(client -> {
+            workspaceRoutes(client).register(table);
+            new RoleBindingRoutes(new ExtensionCalls(client, json, callerlessFallback()), json, () -> writeWait).register(table);
+        }, () -> LOG.warn("no Keycloak realm configured: workspace, member and role-binding endpoints are not served"));
         new ResourceRoutes(resources, json, workspace -> cleanups.find(workspace).isPresent(), this::workspaceExists).register(table);
         new InferenceProxy(settings.inference()).register(table);
         new OrgRoutes(new AllocationRepository(database), new JdbcAuditSink(database), json).register(table);
@@ -189,9 +206,11 @@ public final class ApiModule implements RouteModule, AutoCloseable {
     }
 
     private WorkspaceRoutes workspaceRoutes(ExtensionClient client) {
-        Optional<Supplier<String>> fallback = settings.callerlessUsesService()
-                ? serviceTokens.map(tokens -> () -> serviceToken(tokens)) : Optional.empty();
-        return new WorkspaceRoutes(client, resources, cleanups, cleaner.orElseThrow(), json, fallback);
+        return new WorkspaceRoutes(client, resources, cleanups, cleaner.orElseThrow(), json, callerlessFallback(), () -> writeWait);
+    }
+
+    private Optional<Supplier<String>> callerlessFallback() {
+        return settings.callerlessUsesService() ? serviceTokens.map(tokens -> () -> serviceToken(tokens)) : Optional.empty();
     }
 
     /**

@@ -54,6 +54,7 @@ public final class Main {
             ApiModule api = new ApiModule(ApiModule.settings(config), new Metrics());
             Freshness freshness = Freshness.of(config, api.database(), api.metrics());
             api.reportFeeds(freshness::states);
+            api.awaitPropagation(freshness.propagation());
             GatewayApp app = new GatewayApp(config, auditSink(config, api), List.of(api), freshness).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 app.stop();

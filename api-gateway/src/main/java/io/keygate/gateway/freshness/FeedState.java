@@ -29,6 +29,7 @@ final class FeedState {
     private volatile long horizonMillis;
     private volatile boolean caughtUp;
     private volatile long version;
+    private volatile java.util.function.Consumer<Change> onApplied = change -> { };
 
     FeedState(int maxEntries) {
         this.maxEntries = maxEntries;
@@ -49,6 +50,7 @@ final class FeedState {
         // After the change is in place: a judgement that read the version before it sees it, or
         // its result carries the older version and is not reused (FreshnessJudge).
         version++;
+        onApplied.accept(change);
         if (size() > maxEntries) {
             forgetOldest(size() - maxEntries + maxEntries / 10);
         }
@@ -56,6 +58,11 @@ final class FeedState {
 
     private static <T extends Change> T newer(T known, T arrived) {
         return arrived.eventMillis() >= known.eventMillis() ? arrived : known;
+    }
+
+    /** Called with every change right after it is applied (so a waiting write learns it is enforced). */
+    void onApplied(java.util.function.Consumer<Change> listener) {
+        this.onApplied = listener;
     }
 
     /** Tokens whose roles are known only as of before {@code millis} are unverified from now on. */

@@ -31,15 +31,21 @@ public final class Freshness implements AutoCloseable {
     /** How long start-up waits for each feed's first catch-up. */
     static final Duration STARTUP_WAIT = Duration.ofSeconds(10);
 
+    /** Upper bound of {@code freshness.propagationWait}: a write is never held longer. */
+    static final Duration MAX_PROPAGATION_WAIT = Duration.ofSeconds(60);
+
     private final List<FeedSettings> settings;
     private final FreshnessStore store;
     private final FeedMetrics metrics;
     private final int cacheEntries;
     private final Clock clock;
     private final List<EventFeed> feeds = new ArrayList<>();
+    private final Propagation propagation;
 
-    private Freshness(List<FeedSettings> settings, Database database, int cacheEntries, Clock clock, PrometheusRegistry registry) {
+    private Freshness(List<FeedSettings> settings, Database database, int cacheEntries, Clock clock, PrometheusRegistry registry,
+                      Duration propagationWait) {
         this.settings = settings;
+        this.propagation = settings.isEmpty() ? Propagation.NONE : new Propagation(propagationWait);
         this.metrics = new FeedMetrics(registry);
         this.store = database == null ? null : new FreshnessStore(database);
         this.cacheEntries = Math.max(1000, cacheEntries);
@@ -53,12 +59,13 @@ public final class Freshness implements AutoCloseable {
             throw new ConfigException("invalid configuration: issuers[].events need the gateway's store");
         }
         return new Freshness(enabled, database, config.auth().tokenCacheMaxEntries(), Clock.systemUTC(),
-                metrics != null ? metrics.registry() : new PrometheusRegistry());
+                metrics != null ? metrics.registry() : new PrometheusRegistry(),
+                config.tree().duration("freshness.propagationWait", MAX_PROPAGATION_WAIT));
     }
 
     /** A receiver with no feeds: judges nothing. */
     public static Freshness none() {
-        return new Freshness(List.of(), null, 0, Clock.systemUTC(), new PrometheusRegistry());
+        return new Freshness(List.of(), null, 0, Clock.systemUTC(), new PrometheusRegistry(), Duration.ZERO);
     }
 
     /** Creates the feeds for {@code tokens}' issuers and returns the judge of the request path. */
@@ -72,6 +79,7 @@ public final class Freshness implements AutoCloseable {
             ServiceAccountTokens receiverTokens = new ServiceAccountTokens(feed.tokenEndpoint(), feed.clientId(), feed.clientSecret(),
                     new ObjectMapper(), clock);
             FeedState state = new FeedState(feed.maxEntries());
+            propagation.watch(feed.issuer().issuer(), state);
             EventFeed eventFeed = new EventFeed(feed, new TransmitterClient(feed, receiverTokens), new SetVerifier(feed, keys, clock),
                     state, store, metrics, clock);
             feeds.add(eventFeed);
@@ -79,6 +87,11 @@ public final class Freshness implements AutoCloseable {
                     new LiveRoles(feed.introspectionEndpoint(), feed.clientId(), feed.clientSecret(), feed.issuer().jwksTimeout())));
         }
         return new FreshnessJudge(judged, tokens, metrics, clock, cacheEntries);
+    }
+
+    /** What member writes wait on for {@code wait_role_propagation} (watches nothing without feeds). */
+    public Propagation propagation() {
+        return propagation;
     }
 
     /** Loads what the store remembers and starts receiving. */

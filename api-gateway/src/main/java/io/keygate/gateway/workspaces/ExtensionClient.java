@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -24,10 +25,22 @@ public final class ExtensionClient {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    /** A response of the extension, body kept as text (JSON, or empty for 204). */
-    public record Reply(int status, String body) {
+    /** A response of the extension, body kept as text (JSON, or empty for 204), with its headers. */
+    public record Reply(int status, String body, java.net.http.HttpHeaders headers) {
+
+        private static final java.net.http.HttpHeaders NONE = java.net.http.HttpHeaders.of(Map.of(), (name, value) -> true);
+
+        public Reply(int status, String body) {
+            this(status, body, NONE);
+        }
+
         public boolean isSuccess() {
             return status >= 200 && status < 300;
+        }
+
+        /** The first value of a response header, if present. */
+        public java.util.Optional<String> header(String name) {
+            return headers.firstValue(name);
         }
     }
 
@@ -64,6 +77,13 @@ public final class ExtensionClient {
 
     public Reply get(String path, Map<String, String> query, String token) {
         return send("GET", path + queryString(query), token, null);
+    }
+
+    /** A GET with every value of every query parameter passed on (repeated names stay repeated). */
+    public Reply getAll(String path, Map<String, List<String>> query, String token) {
+        StringJoiner joined = new StringJoiner("&", "?", "");
+        query.forEach((key, values) -> values.forEach(value -> joined.add(segment(key) + "=" + segment(value))));
+        return send("GET", path + (query.isEmpty() ? "" : joined.toString()), token, null);
     }
 
     public Reply post(String path, String token, String json) {
@@ -107,7 +127,7 @@ public final class ExtensionClient {
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.body());
+            return new Reply(response.statusCode(), response.body(), response.headers());
         } catch (IOException e) {
             throw new ApiException(503, "the identity provider is unreachable; try again later");
         } catch (InterruptedException e) {

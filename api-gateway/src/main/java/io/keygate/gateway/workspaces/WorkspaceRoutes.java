@@ -6,7 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.keygate.core.ApiException;
 import io.keygate.core.Descriptions;
-import io.keygate.gateway.auth.DevPrincipalResolver;
+import io.keygate.gateway.freshness.WriteWait;
 import io.keygate.gateway.resources.ResourceKind;
 import io.keygate.gateway.resources.ResourceRepository;
 import io.keygate.gateway.web.Caller;
@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * authentication is switched off or in dev-header mode ({@code callerlessFallback}); otherwise a
  * request without a token is refused. Workspace deletion is refused with 409 while the gateway
  * still holds resources in it, unless {@code ?cascade=true} asks for the asynchronous cleanup.
+ * Member writes answer, by default, only once this gateway enforces them ({@code wait_role_propagation},
+ * {@link ExtensionCalls#propagatedWrite}).
  */
 public final class WorkspaceRoutes {
 
@@ -39,21 +41,23 @@ public final class WorkspaceRoutes {
     static final String MEMBERS = WORKSPACES + "/{workspace}/members";
     static final String MEMBER = MEMBERS + "/{principal_id}";
 
-    private final ExtensionClient extension;
     private final ResourceRepository resources;
     private final CleanupRepository cleanups;
     private final WorkspaceCleaner cleaner;
     private final Json json;
-    private final Optional<Supplier<String>> callerlessFallback;
+    private final ExtensionCalls calls;
+    private final Supplier<WriteWait> writeWait;
 
+    /** @param writeWait how member writes wait for their propagation ({@code wait_role_propagation}) */
     public WorkspaceRoutes(ExtensionClient extension, ResourceRepository resources, CleanupRepository cleanups,
-                           WorkspaceCleaner cleaner, Json json, Optional<Supplier<String>> callerlessFallback) {
-        this.extension = extension;
+                           WorkspaceCleaner cleaner, Json json, Optional<Supplier<String>> callerlessFallback,
+                           Supplier<WriteWait> writeWait) {
         this.resources = resources;
         this.cleanups = cleanups;
         this.cleaner = cleaner;
         this.json = json;
-        this.callerlessFallback = callerlessFallback;
+        this.calls = new ExtensionCalls(extension, json, callerlessFallback);
+        this.writeWait = writeWait;
     }
 
     public void register(RouteTable table) {
@@ -71,9 +75,15 @@ public final class WorkspaceRoutes {
         table.add(HandlerType.GET, MEMBERS, "members", "List a workspace's members", 200,
                 ctx -> relay(ctx, client(ctx).get(membersPath(ctx), listQuery(ctx), token(ctx)), 200));
         table.add(HandlerType.POST, MEMBERS, "members", "Add a member or merge roles into an existing one", 201,
-                ctx -> relay(ctx, client(ctx).post(membersPath(ctx), token(ctx), json.objectBody(ctx).toString()), 201));
+                ctx -> {
+                    String body = json.objectBody(ctx).toString();
+                    relay(ctx, memberWrite(ctx, token -> client(ctx).post(membersPath(ctx), token, body)), 201);
+                });
         table.add(HandlerType.PUT, MEMBER, "members", "Replace a member's roles", 200,
-                ctx -> relay(ctx, client(ctx).put(memberPath(ctx), token(ctx), json.objectBody(ctx).toString()), 200));
+                ctx -> {
+                    String body = json.objectBody(ctx).toString();
+                    relay(ctx, memberWrite(ctx, token -> client(ctx).put(memberPath(ctx), token, body)), 200);
+                });
         table.add(HandlerType.DELETE, MEMBER, "members", "Remove a member", 200, this::deleteMember);
     }
 
@@ -87,8 +97,12 @@ public final class WorkspaceRoutes {
         return body.toString();
     }
 
+    private ExtensionClient.Reply memberWrite(Context ctx, java.util.function.Function<String, ExtensionClient.Reply> write) {
+        return calls.propagatedWrite(ctx, writeWait.get(), write);
+    }
+
     private void deleteMember(Context ctx) {
-        ExtensionClient.Reply reply = client(ctx).delete(memberPath(ctx), token(ctx));
+        ExtensionClient.Reply reply = memberWrite(ctx, token -> client(ctx).delete(memberPath(ctx), token));
         if (reply.isSuccess()) {
             json.send(ctx, 200, json.deleted(ctx.pathParam("principal_id")));
         } else {
@@ -183,24 +197,12 @@ public final class WorkspaceRoutes {
         throw ApiException.unprocessable("cascade must be true or false");
     }
 
-    /** The extension as the caller sees it: in dev-header mode, acting for the dev principal. */
     private ExtensionClient client(Context ctx) {
-        return Caller.principal(ctx).filter(p -> DevPrincipalResolver.ISSUER.equals(p.issuer()))
-                .map(p -> extension.actingFor(p.id())).orElse(extension);
+        return calls.client(ctx);
     }
 
-    /**
-     * The caller's bearer token. In dev-header mode the "token" may be an email and the identity a
-     * header, neither of which Keycloak accepts, so the service account stands in (development only).
-     */
     private String token(Context ctx) {
-        Optional<String> token = Caller.token(ctx);
-        boolean devIdentity = Caller.principal(ctx).map(p -> DevPrincipalResolver.ISSUER.equals(p.issuer())).orElse(false);
-        if (token.isPresent() && !devIdentity) {
-            return token.get();
-        }
-        return callerlessFallback.map(Supplier::get)
-                .orElseThrow(() -> new ApiException(401, "a bearer token is required"));
+        return calls.token(ctx);
     }
 
     private static Map<String, String> listQuery(Context ctx) {
@@ -226,34 +228,11 @@ public final class WorkspaceRoutes {
         return membersPath(ctx) + "/" + ExtensionClient.segment(ctx.pathParam("principal_id"));
     }
 
-    /** Passes Keycloak's answer through: same status, same body; errors keep their {"detail"}. */
     private void relay(Context ctx, ExtensionClient.Reply reply, int successStatus) {
-        if (reply.isSuccess()) {
-            if (reply.body() == null || reply.body().isBlank()) {
-                ctx.status(reply.status() == 204 ? 204 : successStatus);
-            } else {
-                json.send(ctx, reply.status() == 200 || reply.status() == 201 ? reply.status() : successStatus, parse(reply.body()));
-            }
-            return;
-        }
-        JsonNode body = parse(reply.body());
-        String detail = body.path("detail").isTextual() ? body.path("detail").asText()
-                : "the identity provider answered " + reply.status();
-        int status = reply.status() >= 500 ? 502 : reply.status();
-        if (status == 401) {
-            ctx.header("WWW-Authenticate", "Bearer realm=\"keygate\", error=\"invalid_token\"");
-        }
-        json.error(ctx, status, detail);
+        calls.relay(ctx, reply, successStatus);
     }
 
     private JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
-            return json.mapper().createObjectNode();
-        }
-        try {
-            return json.mapper().readTree(body);
-        } catch (java.io.IOException e) {
-            return json.mapper().createObjectNode();
-        }
+        return calls.parse(body);
     }
 }

@@ -62,9 +62,13 @@ class ApiFuzzIT {
 
     /**
      * One row per route: which server, method, path template, the body's fields with a valid value
-     * each (empty: no body), and the query parameters it reads. Placeholders: {workspace}, {name}, {principal}.
+     * each (empty: no body), the query parameters it reads, and the token it is normally called with
+     * (a {@link #tokens} key). Placeholders: {workspace}, {name}, {principal}.
      */
-    record Route(Door door, String method, String path, Map<String, Supplier<JsonNode>> fields, List<String> query) {
+    record Route(Door door, String method, String path, Map<String, Supplier<JsonNode>> fields, List<String> query, String caller) {
+        Route(Door door, String method, String path, Map<String, Supplier<JsonNode>> fields, List<String> query) {
+            this(door, method, path, fields, query, "owner");
+        }
     }
 
     enum Door { GATEWAY, EXTENSION }
@@ -106,6 +110,18 @@ class ApiFuzzIT {
         routes.add(new Route(Door.EXTENSION, "GET", "/no-such-route/{name}", Map.of(), List.of()));
         routes.add(new Route(Door.EXTENSION, "GET", "/me/workspaces", Map.of(), List.of()));
         routes.add(new Route(Door.EXTENSION, "GET", "/principals/{principal}/workspaces", Map.of(), List.of()));
+        // NeMo Platform's IAM role bindings (PlatformAdmin), called as one so that the parsing behind the check is reached
+        List<String> bindingQuery = List.of("page", "page_size", "sort", "filter[principal]", "filter[role][$in]", "filter[is_active]",
+                "filter[granted_at][gte]", "wait_role_propagation");
+        Map<String, Supplier<JsonNode>> binding = Map.of("principal", () -> text(memberEmail), "role", () -> text("Viewer"),
+                "workspace", () -> text(workspace));
+        for (Door door : Door.values()) {
+            String base = door == Door.GATEWAY ? "/apis/auth/v2/iam/role-bindings" : "/role-bindings";
+            routes.add(new Route(door, "GET", base, Map.of(), bindingQuery, "platform-admin"));
+            routes.add(new Route(door, "POST", base, binding, List.of("wait_role_propagation"), "platform-admin"));
+            routes.add(new Route(door, "GET", base + "/{name}", Map.of(), List.of(), "platform-admin"));
+            routes.add(new Route(door, "DELETE", base + "/{name}", Map.of(), List.of("wait_role_propagation"), "platform-admin"));
+        }
         return routes;
     }
 
@@ -127,6 +143,7 @@ class ApiFuzzIT {
         tokens = new java.util.LinkedHashMap<>();
         tokens.put("owner", keycloak.userToken(ownerEmail)); // minted now, its claims name the workspace
         tokens.put("outsider", outsider);
+        tokens.put("platform-admin", keycloak.gatewayToken());
         tokens.put("garbage", "garbage");
         tokens.put("alg-none", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.");
         tokens.put("bad-signature", owner.substring(0, owner.length() - 4) + (owner.endsWith("AAAA") ? "BBBB" : "AAAA"));
@@ -212,7 +229,7 @@ class ApiFuzzIT {
                 "workspace", workspace, "name", values.chance(50) ? "p-0" : "p-" + values.random().nextInt(50), "principal", memberEmail));
         ObjectNode body = JSON.createObjectNode();
         route.fields().forEach((field, valid) -> body.set(field, valid.get()));
-        String token = tokens.get("owner");
+        String token = tokens.get(route.caller());
         String what;
         String rawBody = null;
         boolean hostileTarget = false;

@@ -69,6 +69,7 @@ final class GatewayUnderTest implements AutoCloseable {
         this.api = new ApiModule(ApiModule.settings(config), new Metrics());
         this.freshness = Freshness.of(config, api.database(), api.metrics());
         api.reportFeeds(freshness::states);
+        api.awaitPropagation(freshness.propagation());
         this.app = new GatewayApp(config, storedAudit ? new JdbcAuditSink(api.database()) : entry -> { }, List.of(api), freshness)
                 .start("127.0.0.1", 0);
     }

@@ -28,6 +28,12 @@ public final class Bindings {
     /** Display name of a row's principal: the user's email (username for service accounts and users without one). */
     private static final String NAME = "case when b.principalKind <> 'USER' then b.principal"
             + " when u.serviceAccountClientLink is not null or u.email is null then u.username else u.email end";
+    /**
+     * Public name of a history row's principal: as {@link #NAME}, or the stored user id once the
+     * user is gone (their rows stay as history).
+     */
+    static final String HISTORY_NAME = "case when b.principalKind <> 'USER' then b.principal when u.id is null then b.principal"
+            + " when u.serviceAccountClientLink is not null or u.email is null then u.username else u.email end";
     private static final String ACTIVE_IN_WORKSPACE = " from BindingEntity b left join UserEntity u on u.id = b.principal"
             + " where b.workspaceId = :ws and b.revokedAt is null and (b.principalKind <> 'USER' or u.id is not null)";
 

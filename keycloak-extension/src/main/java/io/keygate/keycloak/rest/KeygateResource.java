@@ -3,6 +3,8 @@ package io.keygate.keycloak.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keygate.core.ApiException;
+import io.keygate.core.WorkspaceLayout;
+import io.keygate.core.iam.RoleBindings;
 import io.keygate.keycloak.membership.Principals;
 import io.keygate.keycloak.membership.RoleResolver;
 import jakarta.ws.rs.DELETE;
@@ -18,9 +20,11 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -57,6 +61,8 @@ public final class KeygateResource {
     private final ObjectMapper json;
     private final Bodies bodies;
     private final KeygateTokenAuthenticator authenticator;
+    /** Users whose memberships this request's write changed (reported to the gateway, which waits for their events). */
+    private final Set<String> changedSubjects = new LinkedHashSet<>();
 
     KeygateResource(KeycloakSession session, WorkspaceLocks locks, ObjectMapper json, KeygateTokenAuthenticator authenticator) {
         this.session = session;
@@ -150,6 +156,39 @@ public final class KeygateResource {
         }));
     }
 
+    // ---- NeMo Platform's IAM role bindings (PlatformAdmin), over the binding history; writes are member writes
+
+    @GET
+    @Path("role-bindings")
+    public Response listRoleBindings() {
+        return read(api -> api.roleBindings().list(session.getContext().getUri().getQueryParameters()));
+    }
+
+    @POST
+    @Path("role-bindings")
+    public Response createRoleBinding(String body) {
+        return handle(200, auth -> {
+            var request = bodies.object(body);
+            String workspace = Bodies.optionalString(request, "workspace").orElse(WorkspaceLayout.SYSTEM_WORKSPACE);
+            return write(auth, workspace, api -> api.roleBindings().create(request));
+        });
+    }
+
+    @GET
+    @Path("role-bindings/{name}")
+    public Response getRoleBinding(@PathParam("name") String name) {
+        return read(api -> api.roleBindings().get(name));
+    }
+
+    @DELETE
+    @Path("role-bindings/{name}")
+    public Response revokeRoleBinding(@PathParam("name") String name) {
+        return handle(200, auth -> {
+            String workspace = api(session, session.getContext().getRealm(), auth).roleBindings().workspaceOf(name);
+            return write(auth, workspace, api -> api.roleBindings().revoke(name));
+        });
+    }
+
     @GET
     @Path("me/workspaces")
     public Response myWorkspaces() {
@@ -226,7 +265,9 @@ public final class KeygateResource {
         Caller caller = Caller.of(actingFor(target, realm, user, resolver), resolver);
         AdminEvents events = new AdminEvents(target, realm,
                 new AdminAuth(realm, auth.token(), user, auth.client()), session.getContext().getConnection());
-        return new Apis(new WorkspaceApi(target, realm, caller, events), new MemberApi(target, realm, caller, events));
+        MemberApi members = new MemberApi(target, realm, caller, events, changedSubjects);
+        return new Apis(new WorkspaceApi(target, realm, caller, events), members,
+                new RoleBindingApi(target, realm, caller, members, json));
     }
 
     /**
@@ -251,7 +292,11 @@ public final class KeygateResource {
         try {
             AuthResult auth = authenticator.authenticate();
             Map<String, Object> body = work.apply(auth);
-            return status == 204 ? Response.noContent().build() : json(status, body);
+            Response.ResponseBuilder response = status == 204 ? Response.noContent() : json(status, body);
+            if (!changedSubjects.isEmpty()) {
+                response.header(RoleBindings.CHANGED_SUBJECTS_HEADER, String.join(",", changedSubjects));
+            }
+            return response.build();
         } catch (TokenRefused e) {
             return refused(e);
         } catch (ApiException e) {
@@ -271,9 +316,9 @@ public final class KeygateResource {
         }
     }
 
-    private Response json(int status, Object body) {
+    private Response.ResponseBuilder json(int status, Object body) {
         try {
-            return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(json.writeValueAsString(body)).build();
+            return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(json.writeValueAsString(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot serialize response", e);
         }
@@ -295,6 +340,6 @@ public final class KeygateResource {
     }
 
     /** The two APIs bound to one session and caller. */
-    private record Apis(WorkspaceApi workspaces, MemberApi members) {
+    private record Apis(WorkspaceApi workspaces, MemberApi members, RoleBindingApi roleBindings) {
     }
 }

@@ -55,8 +55,10 @@ final class MemberApi {
     private final Principals principals;
     private final WorkspaceAccess access;
     private final AdminEvents events;
+    private final Set<String> changedSubjects;
 
-    MemberApi(KeycloakSession session, RealmModel realm, Caller caller, AdminEvents events) {
+    /** @param changedSubjects collects the ids of users whose memberships a write changed (for the propagation wait) */
+    MemberApi(KeycloakSession session, RealmModel realm, Caller caller, AdminEvents events, Set<String> changedSubjects) {
         this.realm = realm;
         this.caller = caller;
         this.groups = new WorkspaceGroups(session, realm);
@@ -67,6 +69,7 @@ final class MemberApi {
         this.principals = new Principals(session, realm);
         this.access = new WorkspaceAccess(groups, resolver, caller);
         this.events = events;
+        this.changedSubjects = changedSubjects;
     }
 
     /**
@@ -118,7 +121,41 @@ final class MemberApi {
     }
 
     Map<String, Object> replaceMember(String name, String principal, JsonNode body) {
-        Set<Role> roles = Bodies.roles(body);
+        return replaceRoles(name, principal, Bodies.roles(body));
+    }
+
+    /**
+     * Revokes one role of a principal (a role binding), through the same rules as any member
+     * change: the principal's other roles stay; revoking its only role removes the member; the
+     * last Admin cannot be revoked (409).
+     */
+    void revokeRole(String name, String principal, Role role) {
+        GroupModel group = access.adminWorkspace(name, false);
+        Set<Role> current = currentRoles(group, principal);
+        if (!current.contains(role)) {
+            throw ApiException.notFound("'" + principal + "' does not hold " + role + " in workspace '" + name + "'");
+        }
+        Set<Role> remaining = new TreeSet<>(current);
+        remaining.remove(role);
+        if (remaining.isEmpty()) {
+            removeMember(name, principal);
+        } else {
+            replaceRoles(name, principal, remaining);
+        }
+    }
+
+    private Set<Role> currentRoles(GroupModel group, String principal) {
+        if (WorkspaceLayout.WILDCARD_PRINCIPAL.equals(principal)) {
+            return wildcardRole(group).map(Set::of).orElse(Set.of());
+        }
+        Optional<UserModel> user = principals.find(principal);
+        if (user.isPresent()) {
+            return resolver.explicitRolesIn(user.get(), group);
+        }
+        return pending.find(group, principal).<Set<Role>>map(Member::roles).orElse(Set.of());
+    }
+
+    private Map<String, Object> replaceRoles(String name, String principal, Set<Role> roles) {
         GroupModel group = access.adminWorkspace(name, false);
         Grant grant = new Grant(Instant.now(), caller.principal());
         if (WorkspaceLayout.WILDCARD_PRINCIPAL.equals(principal)) {
@@ -217,6 +254,7 @@ final class MemberApi {
         representation.put("workspace", workspace.getName());
         representation.put("role", role.name());
         events.emit(operation, ResourceType.GROUP_MEMBERSHIP, "users/" + user.getId() + "/groups/" + roleGroupId, representation);
+        changedSubjects.add(user.getId());
     }
 
     // ---- wildcard and pending
