@@ -10,6 +10,7 @@ import io.keygate.gateway.audit.JdbcAuditSink;
 import io.keygate.gateway.auth.AccessFilter;
 import io.keygate.gateway.auth.ServiceAccountTokens;
 import io.keygate.gateway.config.GatewayConfig;
+import io.keygate.gateway.guard.GuardSettings;
 import io.keygate.gateway.health.Metrics;
 import io.keygate.gateway.health.OpenApiDocument;
 import io.keygate.gateway.health.ReadinessRoutes;
@@ -61,6 +62,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
     private final Optional<ServiceAccountTokens> serviceTokens;
     private final Optional<WorkspaceCleaner> cleaner;
     private volatile List<RouteTable.Route> routes = List.of();
+    private volatile List<RouteTable.Route> servedElsewhere = List.of();
     private volatile RouteLabels routeLabels = new RouteLabels(List.of());
     private volatile Supplier<Map<String, String>> feedStates = Map::of;
 
@@ -103,7 +105,8 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         DiscoverySettings discovery = new DiscoverySettings(config.auth().enabled(), tree.string("auth.discovery.clientId"),
                 tree.string("auth.discovery.defaultScopes"), tree.string("auth.discovery.scopePrefix"));
         return new ApiSettings(store, realmUrl, keycloak.clientId(), keycloak.clientSecret(),
-                new InferenceConfig(tree.string("inference.upstreamUrl"), tree.bool("inference.forwardAuthorization")),
+                new InferenceConfig(tree.string("inference.upstreamUrl"), tree.bool("inference.forwardAuthorization"),
+                        GuardSettings.identity(tree)),
                 callerless, discovery);
     }
 
@@ -151,6 +154,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         new ResourceRoutes(resources, json, workspace -> cleanups.find(workspace).isPresent(), this::workspaceExists).register(table);
         new InferenceProxy(settings.inference()).register(table);
         new OrgRoutes(new AllocationRepository(database), new JdbcAuditSink(database), json).register(table);
+        servedElsewhere.forEach(route -> table.document(route.method(), route.path(), route.tag(), route.summary(), route.successStatus()));
         table.add(HandlerType.GET, OpenApiDocument.PATH, "health", "This OpenAPI document", 200,
                 ctx -> json.send(ctx, 200, OpenApiDocument.build(json.mapper(), routes)));
         routes = table.routes();
@@ -210,6 +214,12 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         } else if (ctx.statusCode() == 403) {
             metrics.recordDecision(false);
         }
+    }
+
+    /** Lists the forward-auth and upstream routes (served by the gateway itself) in the OpenAPI document. */
+    @Override
+    public void documentAlso(List<RouteTable.Route> more) {
+        this.servedElsewhere = List.copyOf(more);
     }
 
     /** Reports the started server's Jetty thread pool in the metrics. */

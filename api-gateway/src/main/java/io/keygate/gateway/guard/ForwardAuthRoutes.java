@@ -1,0 +1,103 @@
+package io.keygate.gateway.guard;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.keygate.gateway.GatewayApp;
+import io.keygate.gateway.RouteModule;
+import io.keygate.gateway.auth.AccessFilter;
+import io.keygate.gateway.auth.AuthFailure;
+import io.keygate.gateway.auth.DevPrincipalResolver;
+import io.keygate.gateway.auth.RequestAuthorizer;
+import io.keygate.gateway.upstream.UpstreamRoutes;
+import io.keygate.gateway.web.RouteTable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code /forward-auth}: the external authorizer for nginx {@code auth_request}, Traefik ForwardAuth,
+ * Caddy {@code forward_auth} and Envoy's HTTP {@code ext_authz} (docs/guard-existing-services.md).
+ *
+ * <p>Security contract: the request the proxy asks about ({@link OriginalRequest}) is decided exactly
+ * as the gateway decides its own routes, by {@link RequestAuthorizer} (same token verification,
+ * freshness judgement, live role refresh, scopes and policy), with the policy of the most specific
+ * {@link Guard} for its host and path; no guard covering it is 403. Allowed: 200 with the identity
+ * headers, always all of them (empty when unknown), so the proxy overwrites whatever the client sent
+ * under those names. Refused: 401 with {@code WWW-Authenticate}, 403 with {@code {"detail"}}, 400 for
+ * missing or garbled original-request headers. The audit records the original method and path.
+ */
+public final class ForwardAuthRoutes implements RouteModule {
+
+    private final GuardSettings settings;
+    private final RequestAuthorizer authorizer;
+
+    public ForwardAuthRoutes(GuardSettings settings, RequestAuthorizer authorizer) {
+        this.settings = settings;
+        this.authorizer = authorizer;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        for (HandlerType method : UpstreamRoutes.METHODS) {
+            routes.addHttpHandler(method, GuardSettings.PATH, this::decide);
+            routes.addHttpHandler(method, settings.envoyPrefix(), this::decide);
+            routes.addHttpHandler(method, settings.envoyPrefix() + "/<path>", this::decide);
+        }
+    }
+
+    @Override
+    public List<RouteTable.Route> documentedRoutes() {
+        List<RouteTable.Route> out = new ArrayList<>();
+        for (HandlerType method : UpstreamRoutes.METHODS) {
+            out.add(new RouteTable.Route(method, GuardSettings.PATH, "Decide a proxied request (nginx auth_request, Traefik, Caddy)",
+                    "forward-auth", 200));
+            out.add(new RouteTable.Route(method, settings.envoyPrefix(), "Decide a proxied request (Envoy ext_authz)", "forward-auth", 200));
+            out.add(new RouteTable.Route(method, settings.envoyPrefix() + "/<path>", "Decide a proxied request (Envoy ext_authz)",
+                    "forward-auth", 200));
+        }
+        return out;
+    }
+
+    private void decide(Context ctx) {
+        ctx.header("Cache-Control", "no-store");
+        OriginalRequest original = original(ctx);
+        ctx.attribute(GatewayApp.AUDITED_METHOD, original.method());
+        ctx.attribute(GatewayApp.AUDITED_PATH, original.path());
+        ctx.attribute(GatewayApp.AUDITED_QUERY, original.query());
+        Guard guard = guardFor(original).orElseThrow(() -> AuthFailure.forbidden("no forward-auth guard covers "
+                + (original.host().isEmpty() ? "" : "host '" + original.host() + "' ") + "path " + original.path()));
+        long started = System.nanoTime();
+        RequestAuthorizer.Authorized result;
+        try {
+            result = authorizer.authorize(original.method(), guard.decidedPath(original.path()), ctx.header("Authorization"),
+                    ctx.header(DevPrincipalResolver.HEADER), guard.policy(), guard.publicPaths());
+        } finally {
+            ctx.attribute(AccessFilter.DURATION_NANOS, System.nanoTime() - started);
+        }
+        if (result.principal() != null) {
+            ctx.attribute(GatewayApp.PRINCIPAL, result.principal());
+        }
+        if (result.workspace() != null) {
+            ctx.attribute(GatewayApp.WORKSPACE, result.workspace());
+        }
+        settings.identity().describe(result.principal(), result.workspace()).forEach(ctx::header);
+        ctx.status(200);
+    }
+
+    private OriginalRequest original(Context ctx) {
+        try {
+            return OriginalRequest.read(ctx.req().getMethod(), ctx.req().getRequestURI(), ctx.queryString(), ctx::header,
+                    settings.envoyPrefix(), settings.conventions());
+        } catch (OriginalRequest.BadOriginalRequest e) {
+            throw AuthFailure.badRequest(e.getMessage());
+        }
+    }
+
+    /** The most specific guard covering the request: a named host first, then the longest prefix. */
+    Optional<Guard> guardFor(OriginalRequest original) {
+        return settings.guards().stream().filter(guard -> guard.covers(original.host(), original.path()))
+                .max(Comparator.comparingInt(Guard::specificity));
+    }
+}
