@@ -1,5 +1,8 @@
 package io.keygate.gateway.guard;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -29,6 +32,14 @@ import java.util.Optional;
  * missing or garbled original-request headers. The audit records the original method and path.
  */
 public final class ForwardAuthRoutes implements RouteModule {
+
+    /**
+     * On a refusal, the {@code {"detail"}} body again as a header (ASCII-only JSON): nginx's
+     * {@code auth_request} drops the subrequest's body, so its {@code error_page} answers this header.
+     */
+    public static final String ERROR_HEADER = "X-Keygate-Error";
+
+    private static final ObjectMapper ASCII_JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     private final GuardSettings settings;
     private final RequestAuthorizer authorizer;
@@ -62,6 +73,23 @@ public final class ForwardAuthRoutes implements RouteModule {
 
     private void decide(Context ctx) {
         ctx.header("Cache-Control", "no-store");
+        try {
+            authorize(ctx);
+        } catch (AuthFailure refused) {
+            ctx.header(ERROR_HEADER, errorJson(refused.getMessage()));
+            throw refused;
+        }
+    }
+
+    private static String errorJson(String detail) {
+        try {
+            return ASCII_JSON.writeValueAsString(java.util.Map.of("detail", detail));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return "{\"detail\":\"refused\"}";
+        }
+    }
+
+    private void authorize(Context ctx) {
         OriginalRequest original = original(ctx);
         ctx.attribute(GatewayApp.AUDITED_METHOD, original.method());
         ctx.attribute(GatewayApp.AUDITED_PATH, original.path());

@@ -136,6 +136,7 @@ class ForwardAuthConventionsTest {
         Reply viewerWrite = traefik(gateway, "POST", PROJECTS, viewer, Map.of());
         assertEquals(403, viewerWrite.status(), viewerWrite.body());
         assertTrue(viewerWrite.detail().contains("requires role Editor in workspace 'ws'"), viewerWrite.detail());
+        assertEquals(viewerWrite.body(), viewerWrite.headers().get(ForwardAuthRoutes.ERROR_HEADER), "the body again, for nginx's error_page");
         Reply viewerRead = traefik(gateway, "GET", PROJECTS + "?page=1", viewer, Map.of());
         assertEquals(200, viewerRead.status(), viewerRead.body());
         assertEquals("Viewer", viewerRead.headers().get("X-Keygate-Role"));
