@@ -3,9 +3,15 @@ package io.keygate.gateway.guard;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import io.keygate.gateway.GatewayApp;
 import io.keygate.gateway.RouteModule;
 import io.keygate.gateway.auth.AccessFilter;
@@ -49,8 +55,40 @@ public final class ForwardAuthRoutes implements RouteModule {
         this.authorizer = authorizer;
     }
 
+    /**
+     * Opens {@code forwardAuth.port} once the gateway listens: a second connector of the same server
+     * (same host, same HTTP settings), on which only the forward-auth paths are served.
+     */
+    @Override
+    public void started(Javalin javalin) {
+        if (settings.port() <= 0) {
+            return;
+        }
+        Server server = javalin.jettyServer().server();
+        ServerConnector main = (ServerConnector) server.getConnectors()[0];
+        HttpConfiguration http = main.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setName("forward-auth");
+        connector.setHost(main.getHost());
+        connector.setPort(settings.port());
+        server.addConnector(connector);
+        try {
+            connector.start();
+        } catch (Exception e) {
+            throw new io.keygate.gateway.config.ConfigException("forwardAuth.port " + settings.port() + " cannot be opened: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void register(RoutesConfig routes) {
+        if (settings.port() > 0) {
+            GuardRouting paths = new GuardRouting(settings);
+            routes.before(ctx -> {
+                if (ctx.req().getLocalPort() == settings.port() && !paths.isForwardAuth(ctx.path())) {
+                    throw new HttpResponseException(404, "port " + settings.port() + " serves only " + GuardSettings.PATH);
+                }
+            });
+        }
         for (HandlerType method : UpstreamRoutes.METHODS) {
             routes.addHttpHandler(method, GuardSettings.PATH, this::decide);
             routes.addHttpHandler(method, settings.envoyPrefix(), this::decide);
