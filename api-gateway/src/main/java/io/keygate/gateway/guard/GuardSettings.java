@@ -127,6 +127,7 @@ public record GuardSettings(boolean enabled, int port, String envoyPrefix, Set<C
             try {
                 UpstreamRoute route = new UpstreamRoute(tree.string(key + ".prefix"), optionalBool(tree, key + ".stripPrefix", true), settings,
                         policies.load(policy, key + ".policy"), publicPaths(tree, key, policies, policy));
+                checkNotTheGatewaysOwn(route, policies);
                 for (UpstreamRoute other : out) {
                     if (other.covers(route.prefix()) || route.covers(other.prefix())) {
                         throw new IllegalArgumentException("overlaps " + other.prefix());
@@ -138,6 +139,18 @@ public record GuardSettings(boolean enabled, int port, String envoyPrefix, Set<C
             }
         }
         return out;
+    }
+
+    /** An upstream prefix must not shadow the gateway's own endpoints, public paths or {@code /forward-auth}. */
+    private static void checkNotTheGatewaysOwn(UpstreamRoute route, Policies policies) {
+        List<String> own = new ArrayList<>(policies.gatewayPublicPaths());
+        own.add(PATH);
+        policies.load("", "policy.file").model().rules().forEach(rule -> own.add(rule.pattern()));
+        for (String path : own) {
+            if (route.covers(path) || path.startsWith(route.prefix() + "/")) {
+                throw new IllegalArgumentException("covers the gateway's own " + path);
+            }
+        }
     }
 
     private static Set<String> publicPaths(ConfigTree tree, String key, Policies policies, String policy) {

@@ -59,7 +59,9 @@ class ForwardAuthPortTest {
                 "upstreams:\n  - prefix: /a\n", "upstreams:\n  - prefix: /a\n    url: ftp://x\n",
                 "upstreams:\n  - prefix: /a/{x}\n    url: http://x\n",
                 "upstreams:\n  - prefix: /a\n    url: http://x\n  - prefix: /a/b\n    url: http://y\n",
-                "upstreams:\n  - prefix: /a\n    url: http://x\n    readTimeout: forever\n"}) {
+                "upstreams:\n  - prefix: /a\n    url: http://x\n    readTimeout: forever\n",
+                "upstreams:\n  - prefix: /apis/entities\n    url: http://x\n", "upstreams:\n  - prefix: /healthz\n    url: http://x\n",
+                "upstreams:\n  - prefix: /forward-auth\n    url: http://x\n"}) {
             Executable start = () -> new TestGateway("auth:\n  enabled: false\n" + yaml).close();
             ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, start, yaml);
             assertTrue(e.getMessage().startsWith("invalid configuration: ") || e.getMessage().startsWith("invalid policy"), e.getMessage());

@@ -258,8 +258,44 @@ class NginxForwardAuthIT {
         assertEquals(before, seen.size());
     }
 
+    /** The gateway asked directly the way Traefik/Caddy (X-Forwarded-*) and Envoy (path under the prefix) ask, with real tokens. */
     @Test
-    void theForwardAuthDecisionIsAuditedAndBadProxyInputIs400() {
+    void sameDecisionsThroughTheTraefikCaddyAndEnvoyConventions() {
+        Workspace ws = workspace();
+        String[][] callers = {{"none", null}, {"Viewer", ws.viewerToken()}, {"Editor", ws.editorToken()}};
+        int[] expected = {401, 403, 200};
+        for (int i = 0; i < callers.length; i++) {
+            String token = callers[i][1];
+            HttpRequest.Builder traefik = (token == null ? HttpRequest.newBuilder(java.net.URI.create(gateway.url("/forward-auth")))
+                    : Http.request(gateway.url("/forward-auth"), token)).header("X-Forwarded-Method", "POST")
+                    .header("X-Forwarded-Uri", ws.projects()).header("X-Forwarded-Host", "api.example.com").header("X-Forwarded-Proto", "https")
+                    .header("X-Keygate-Principal", "admin@example.com");
+            HttpRequest.Builder envoy = (token == null ? HttpRequest.newBuilder(java.net.URI.create(gateway.url("/forward-auth/envoy" + ws.projects())))
+                    : Http.request(gateway.url("/forward-auth/envoy" + ws.projects()), token)).header("X-Keygate-Principal", "admin@example.com");
+            Http.Response viaTraefik = http.send(traefik.GET());
+            Http.Response viaEnvoy = http.send(envoy.POST(HttpRequest.BodyPublishers.noBody()));
+            Http.Response viaNginx = postViaNginx(ws.projects() + "?conventions", token, Map.of());
+            assertEquals(expected[i], viaTraefik.status(), callers[i][0] + " traefik: " + viaTraefik);
+            assertEquals(expected[i], viaEnvoy.status(), callers[i][0] + " envoy: " + viaEnvoy);
+            assertEquals(expected[i], viaNginx.status(), callers[i][0] + " nginx: " + viaNginx);
+            if (expected[i] == 200) {
+                assertEquals(ws.editor(), viaTraefik.header("X-Keygate-Principal"));
+                assertEquals(ws.editor(), viaEnvoy.header("X-Keygate-Principal"));
+                assertEquals("Editor", viaEnvoy.header("X-Keygate-Role"));
+            } else if (expected[i] == 401) {
+                assertEquals("Bearer realm=\"keygate\"", viaTraefik.header("WWW-Authenticate"));
+                assertEquals("Bearer realm=\"keygate\"", viaEnvoy.header("WWW-Authenticate"));
+            } else {
+                assertEquals(viaNginx.json().get("detail").asText(), viaTraefik.json().get("detail").asText());
+                assertEquals(viaNginx.json().get("detail").asText(), viaEnvoy.json().get("detail").asText());
+            }
+            System.out.println("[keygate-it] forward-auth " + callers[i][0] + " write: nginx " + viaNginx.status() + ", Traefik/Caddy "
+                    + viaTraefik.status() + ", Envoy " + viaEnvoy.status());
+        }
+    }
+
+    @Test
+    void clientSmuggledConventionsAndBadProxyInput() {
         // a client cannot smuggle another convention: the conf blanks X-Forwarded-Method/Uri, so this is decided as the real POST
         Workspace ws = workspace();
         Http.Response sneaky = postViaNginx(ws.projects(), ws.viewerToken(), Map.of("X-Forwarded-Method", "GET",
