@@ -154,11 +154,10 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         new ResourceRoutes(resources, json, workspace -> cleanups.find(workspace).isPresent(), this::workspaceExists).register(table);
         new InferenceProxy(settings.inference()).register(table);
         new OrgRoutes(new AllocationRepository(database), new JdbcAuditSink(database), json).register(table);
-        servedElsewhere.forEach(route -> table.document(route.method(), route.path(), route.tag(), route.summary(), route.successStatus()));
         table.add(HandlerType.GET, OpenApiDocument.PATH, "health", "This OpenAPI document", 200,
-                ctx -> json.send(ctx, 200, OpenApiDocument.build(json.mapper(), routes)));
+                ctx -> json.send(ctx, 200, OpenApiDocument.build(json.mapper(), documented())));
         routes = table.routes();
-        routeLabels = new RouteLabels(routes);
+        routeLabels = new RouteLabels(documented());
         cfg.after(this::recordRequest);
     }
 
@@ -214,6 +213,13 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         } else if (ctx.statusCode() == 403) {
             metrics.recordDecision(false);
         }
+    }
+
+    /** This module's routes and the ones the gateway serves beside them (forward-auth, upstream routes). */
+    private List<RouteTable.Route> documented() {
+        List<RouteTable.Route> all = new java.util.ArrayList<>(routes);
+        all.addAll(servedElsewhere);
+        return all;
     }
 
     /** Lists the forward-auth and upstream routes (served by the gateway itself) in the OpenAPI document. */
