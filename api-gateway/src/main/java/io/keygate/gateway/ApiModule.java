@@ -12,6 +12,7 @@ import io.keygate.gateway.auth.ServiceAccountTokens;
 import io.keygate.gateway.config.GatewayConfig;
 import io.keygate.gateway.freshness.Propagation;
 import io.keygate.gateway.freshness.WriteWait;
+import io.keygate.gateway.guard.GuardSettings;
 import io.keygate.gateway.health.Metrics;
 import io.keygate.gateway.iam.RoleBindingRoutes;
 import io.keygate.gateway.health.OpenApiDocument;
@@ -65,6 +66,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
     private final Optional<ServiceAccountTokens> serviceTokens;
     private final Optional<WorkspaceCleaner> cleaner;
     private volatile List<RouteTable.Route> routes = List.of();
+    private volatile List<RouteTable.Route> servedElsewhere = List.of();
     private volatile RouteLabels routeLabels = new RouteLabels(List.of());
     private volatile Supplier<Map<String, String>> feedStates = Map::of;
     private volatile WriteWait writeWait = WriteWait.none();
@@ -108,7 +110,8 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         DiscoverySettings discovery = new DiscoverySettings(config.auth().enabled(), tree.string("auth.discovery.clientId"),
                 tree.string("auth.discovery.defaultScopes"), tree.string("auth.discovery.scopePrefix"));
         return new ApiSettings(store, realmUrl, keycloak.clientId(), keycloak.clientSecret(),
-                new InferenceConfig(tree.string("inference.upstreamUrl"), tree.bool("inference.forwardAuthorization")),
+                new InferenceConfig(tree.string("inference.upstreamUrl"), tree.bool("inference.forwardAuthorization"),
+                        GuardSettings.identity(tree)),
                 callerless, discovery);
     }
 
@@ -169,9 +172,9 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         new InferenceProxy(settings.inference()).register(table);
         new OrgRoutes(new AllocationRepository(database), new JdbcAuditSink(database), json).register(table);
         table.add(HandlerType.GET, OpenApiDocument.PATH, "health", "This OpenAPI document", 200,
-                ctx -> json.send(ctx, 200, OpenApiDocument.build(json.mapper(), routes)));
+                ctx -> json.send(ctx, 200, OpenApiDocument.build(json.mapper(), documented())));
         routes = table.routes();
-        routeLabels = new RouteLabels(routes);
+        routeLabels = new RouteLabels(documented());
         cfg.after(this::recordRequest);
     }
 
@@ -229,6 +232,19 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         } else if (ctx.statusCode() == 403) {
             metrics.recordDecision(false);
         }
+    }
+
+    /** This module's routes and the ones the gateway serves beside them (forward-auth, upstream routes). */
+    private List<RouteTable.Route> documented() {
+        List<RouteTable.Route> all = new java.util.ArrayList<>(routes);
+        all.addAll(servedElsewhere);
+        return all;
+    }
+
+    /** Lists the forward-auth and upstream routes (served by the gateway itself) in the OpenAPI document. */
+    @Override
+    public void documentAlso(List<RouteTable.Route> more) {
+        this.servedElsewhere = List.copyOf(more);
     }
 
     /** Reports the started server's Jetty thread pool in the metrics. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import io.keygate.core.ApiException;
 import io.keygate.core.policy.PolicyEngine;
 import io.keygate.gateway.audit.AuditRecorder;
 import io.keygate.gateway.audit.AuditSink;
@@ -19,8 +20,12 @@ import io.keygate.gateway.auth.ServiceAccountTokens;
 import io.keygate.gateway.auth.TokenAuthenticator;
 import io.keygate.gateway.config.GatewayConfig;
 import io.keygate.gateway.freshness.Freshness;
+import io.keygate.gateway.guard.ForwardAuthRoutes;
+import io.keygate.gateway.guard.GuardRouting;
+import io.keygate.gateway.guard.GuardSettings;
 import io.keygate.gateway.health.HealthRoutes;
 import io.keygate.gateway.policy.PolicyLoader;
+import io.keygate.gateway.upstream.UpstreamRoutes;
 import io.keygate.gateway.web.JsonErrorHandler;
 import io.keygate.gateway.web.RequestLimits;
 import io.keygate.gateway.web.UnreadBodyDrain;
@@ -47,6 +52,10 @@ public final class GatewayApp {
     public static final String WORKSPACE = "keygate.workspace";
     /** Context attribute holding the verified {@link Principal} the policy refused (for the audit; never a caller to act for). */
     public static final String REFUSED_PRINCIPAL = "keygate.refused_principal";
+    /** Context attributes naming the request the audit records when it is not this one (a forward-auth decision's original request). */
+    public static final String AUDITED_METHOD = "keygate.audited_method";
+    public static final String AUDITED_PATH = "keygate.audited_path";
+    public static final String AUDITED_QUERY = "keygate.audited_query";
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,6 +66,7 @@ public final class GatewayApp {
     private final AuditRecorder audit;
     private final Javalin javalin;
     private final List<RouteModule> modules;
+    private final GuardSettings guards;
 
     /** An app with the audit sink named by {@code audit.sink} ({@code log} or {@code none}). */
     public GatewayApp(GatewayConfig config, List<RouteModule> modules) {
@@ -73,8 +83,14 @@ public final class GatewayApp {
         this.freshness = freshness;
         this.authorizer = authorizer(config, freshness);
         this.audit = new AuditRecorder(auditSink);
+        this.guards = GuardSettings.from(config, authorizer);
         List<RouteModule> all = new ArrayList<>();
         all.add(new HealthRoutes());
+        List<RouteModule> guarding = guardModules(guards, authorizer);
+        List<io.keygate.gateway.web.RouteTable.Route> guardRoutes = new ArrayList<>();
+        guarding.forEach(module -> guardRoutes.addAll(module.documentedRoutes()));
+        modules.forEach(module -> module.documentAlso(guardRoutes));
+        all.addAll(guarding);
         all.addAll(modules);
         this.modules = List.copyOf(all);
         this.javalin = Javalin.create(cfg -> {
@@ -87,15 +103,26 @@ public final class GatewayApp {
             cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
             cfg.startup.showJavalinBanner = false;
             cfg.routes.before(new RequestLimits(config.server().maxUriBytes()));
-            cfg.routes.before(new AccessFilter(authorizer));
+            cfg.routes.before(new AccessFilter(authorizer, new GuardRouting(guards)));
             cfg.routes.after(new UnreadBodyDrain());
             cfg.routes.exception(AuthFailure.class, GatewayApp::answer);
+            cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.detail()));
             cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
             cfg.routes.exception(Exception.class, GatewayApp::internalError);
             cfg.requestLogger.http(this::auditRequest);
             all.forEach(module -> module.register(cfg.routes));
         });
         warnAboutModes(config);
+    }
+
+    /** {@code /forward-auth} (when enabled) and the configured upstream routes. */
+    private static List<RouteModule> guardModules(GuardSettings guards, RequestAuthorizer authorizer) {
+        List<RouteModule> out = new ArrayList<>();
+        if (guards.enabled()) {
+            out.add(new ForwardAuthRoutes(guards, authorizer));
+        }
+        out.add(new UpstreamRoutes(guards.upstreams(), guards.identity()));
+        return out;
     }
 
     /** Builds the per-request security path from configuration (also used by benchmarks). */
@@ -154,6 +181,11 @@ public final class GatewayApp {
         return authorizer;
     }
 
+    /** The forward-auth and upstream-route settings. */
+    public GuardSettings guards() {
+        return guards;
+    }
+
     /** Writes {@code {"detail": ...}} with the given status; the shape of every gateway error. */
     public static void error(Context ctx, int status, String detail) {
         try {
@@ -182,7 +214,10 @@ public final class GatewayApp {
     private void auditRequest(Context ctx, Float millis) {
         Principal allowed = ctx.attribute(PRINCIPAL);
         Principal principal = allowed != null ? allowed : ctx.attribute(REFUSED_PRINCIPAL);
-        audit.request(ctx.req().getMethod(), ctx.path(), ctx.queryString(), ctx.statusCode(), principal, ctx.attribute(WORKSPACE),
+        String method = ctx.attribute(AUDITED_METHOD);
+        boolean original = method != null;
+        audit.request(original ? method : ctx.req().getMethod(), original ? ctx.attribute(AUDITED_PATH) : ctx.path(),
+                original ? ctx.attribute(AUDITED_QUERY) : ctx.queryString(), ctx.statusCode(), principal, ctx.attribute(WORKSPACE),
                 ctx.ip(), millis == null ? 0 : millis.longValue());
     }
 

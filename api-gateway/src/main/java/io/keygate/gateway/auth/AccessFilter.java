@@ -15,18 +15,33 @@ public final class AccessFilter implements Handler {
     public static final String DURATION_NANOS = "keygate.auth_nanos";
 
     private final RequestAuthorizer authorizer;
+    private final PolicyRouting routing;
 
     public AccessFilter(RequestAuthorizer authorizer) {
+        this(authorizer, PolicyRouting.NONE);
+    }
+
+    /** @param routing names the policy for upstream prefixes, and the routes that decide for themselves */
+    public AccessFilter(RequestAuthorizer authorizer, PolicyRouting routing) {
         this.authorizer = authorizer;
+        this.routing = routing;
     }
 
     @Override
     public void handle(Context ctx) {
+        PolicyRouting.Route route = routing.route(ctx.path());
+        if (route != null && route.selfDeciding()) {
+            return;
+        }
         long started = System.nanoTime();
         RequestAuthorizer.Authorized result;
         try {
-            result = authorizer.authorize(ctx.req().getMethod(), ctx.path(),
-                    ctx.header("Authorization"), ctx.header(DevPrincipalResolver.HEADER));
+            String authorization = ctx.header("Authorization");
+            String devPrincipal = ctx.header(DevPrincipalResolver.HEADER);
+            result = route == null
+                    ? authorizer.authorize(ctx.req().getMethod(), ctx.path(), authorization, devPrincipal)
+                    : authorizer.authorize(ctx.req().getMethod(), route.decidedPath(), authorization, devPrincipal, route.policy(),
+                            route.publicPaths());
         } finally {
             ctx.attribute(DURATION_NANOS, System.nanoTime() - started);
         }

@@ -65,6 +65,16 @@ public final class RequestAuthorizer {
         return publicPaths.contains(path);
     }
 
+    /** The gateway's own policy ({@code policy.file}, or the built-in one). */
+    public PolicyEngine policy() {
+        return policy;
+    }
+
+    /** The gateway's public paths ({@code auth.publicPaths}). */
+    public Set<String> publicPaths() {
+        return publicPaths;
+    }
+
     /**
      * Authenticates and authorizes one request; throws {@link AuthFailure} (401/403/400/503) otherwise.
      *
@@ -72,7 +82,17 @@ public final class RequestAuthorizer {
      * @param devPrincipal  the {@code X-NMP-Principal-Id} header, or null
      */
     public Authorized authorize(String method, String path, String authorization, String devPrincipal) {
-        if (isPublic(path)) {
+        return authorize(method, path, authorization, devPrincipal, policy, publicPaths);
+    }
+
+    /**
+     * As {@link #authorize(String, String, String, String)}, deciding with another policy (an
+     * upstream's, or the one guarding a forward-auth request) and its public paths: the same token
+     * checks, freshness judgement and live role refresh.
+     */
+    public Authorized authorize(String method, String path, String authorization, String devPrincipal, PolicyEngine policy,
+                                Set<String> publicPaths) {
+        if (publicPaths.contains(path)) {
             return new Authorized(null, null, null);
         }
         if (!enabled) {
