@@ -138,17 +138,25 @@ class NginxForwardAuthIT {
                 throw new AssertionError("nginx exited " + nginx.exitValue() + ": " + Files.readString(nginxDir.resolve("stdout.log"))
                         + readIfExists(nginxDir.resolve("error.log")));
             }
-            try (Socket socket = new Socket("127.0.0.1", nginxPort)) {
+            if (listening(nginxPort)) {
                 String version = new String(new ProcessBuilder(binary.toString(), "-v").redirectErrorStream(true).start().getInputStream()
                         .readAllBytes(), StandardCharsets.UTF_8).trim();
                 System.out.println("[keygate-it] nginx running: " + version + " on port " + nginxPort + ", auth_request to the gateway on port "
                         + gateway.app.port());
                 return;
-            } catch (IOException notYet) {
-                pause(50);
             }
+            pause(50);
         }
         throw new AssertionError("nginx did not listen on " + nginxPort + " within 20 s");
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     private static String readIfExists(Path file) throws IOException {
