@@ -7,6 +7,8 @@ import io.javalin.http.HandlerType;
 import io.keygate.core.ApiException;
 import io.keygate.core.ResourceNames;
 import io.keygate.gateway.audit.JdbcAuditSink;
+import io.keygate.gateway.audit.query.AuditEntries;
+import io.keygate.gateway.audit.query.AuditRoutes;
 import io.keygate.gateway.auth.AccessFilter;
 import io.keygate.gateway.auth.ServiceAccountTokens;
 import io.keygate.gateway.config.GatewayConfig;
@@ -151,6 +153,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         new ResourceRoutes(resources, json, workspace -> cleanups.find(workspace).isPresent(), this::workspaceExists).register(table);
         new InferenceProxy(settings.inference()).register(table);
         new OrgRoutes(new AllocationRepository(database), new JdbcAuditSink(database), json).register(table);
+        new AuditRoutes(new AuditEntries(database), json).register(table);
         table.add(HandlerType.GET, OpenApiDocument.PATH, "health", "This OpenAPI document", 200,
                 ctx -> json.send(ctx, 200, OpenApiDocument.build(json.mapper(), routes)));
         routes = table.routes();
