@@ -18,6 +18,7 @@ import io.keygate.gateway.health.ReadinessRoutes;
 import io.keygate.gateway.inference.InferenceConfig;
 import io.keygate.gateway.inference.InferenceProxy;
 import io.keygate.gateway.login.DiscoveryRoutes;
+import io.keygate.gateway.openapi.OpenApiSchemas;
 import io.keygate.gateway.login.DiscoverySettings;
 import io.keygate.gateway.orgs.AllocationRepository;
 import io.keygate.gateway.orgs.OrgRoutes;
@@ -154,8 +155,9 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         new InferenceProxy(settings.inference()).register(table);
         new OrgRoutes(new AllocationRepository(database), new JdbcAuditSink(database), json).register(table);
         new AuditRoutes(new AuditEntries(database), json).register(table);
+        OpenApiSchemas schemas = OpenApiSchemas.builtIn();
         table.add(HandlerType.GET, OpenApiDocument.PATH, "health", "This OpenAPI document", 200,
-                ctx -> json.send(ctx, 200, OpenApiDocument.build(json.mapper(), routes)));
+                ctx -> json.send(ctx, 200, schemas.apply(OpenApiDocument.build(json.mapper(), routes))));
         routes = table.routes();
         routeLabels = new RouteLabels(routes);
         cfg.after(this::recordRequest);
