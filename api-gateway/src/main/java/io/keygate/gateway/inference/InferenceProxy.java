@@ -111,7 +111,12 @@ public final class InferenceProxy {
         if (path.contains("..")) {
             throw ApiException.badRequest("the inference path must not contain '..'");
         }
-        return URI.create(base + "/" + path + (query == null || query.isEmpty() ? "" : "?" + query));
+        try {
+            return URI.create(base + "/" + path + (query == null || query.isEmpty() ? "" : "?" + query));
+        } catch (IllegalArgumentException notAUri) {
+            // Javalin hands the path decoded: "%7B" arrives as "{", which a URI must not contain (found by the fuzzer)
+            throw ApiException.badRequest("the inference path or query is not a valid URI");
+        }
     }
 
     /** Who is calling, for the upstream: principal id, workspace, and the caller's role there. */
