@@ -7,6 +7,8 @@ import io.javalin.http.HandlerType;
 import io.keygate.core.ApiException;
 import io.keygate.core.ResourceNames;
 import io.keygate.gateway.audit.JdbcAuditSink;
+import io.keygate.gateway.audit.query.AuditEntries;
+import io.keygate.gateway.audit.query.AuditRoutes;
 import io.keygate.gateway.auth.AccessFilter;
 import io.keygate.gateway.auth.ServiceAccountTokens;
 import io.keygate.gateway.config.GatewayConfig;
@@ -20,6 +22,7 @@ import io.keygate.gateway.health.ReadinessRoutes;
 import io.keygate.gateway.inference.InferenceConfig;
 import io.keygate.gateway.inference.InferenceProxy;
 import io.keygate.gateway.login.DiscoveryRoutes;
+import io.keygate.gateway.openapi.OpenApiSchemas;
 import io.keygate.gateway.login.DiscoverySettings;
 import io.keygate.gateway.orgs.AllocationRepository;
 import io.keygate.gateway.orgs.OrgRoutes;
@@ -171,8 +174,10 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         new ResourceRoutes(resources, json, workspace -> cleanups.find(workspace).isPresent(), this::workspaceExists).register(table);
         new InferenceProxy(settings.inference()).register(table);
         new OrgRoutes(new AllocationRepository(database), new JdbcAuditSink(database), json).register(table);
+        new AuditRoutes(new AuditEntries(database), json).register(table);
+        OpenApiSchemas schemas = OpenApiSchemas.builtIn();
         table.add(HandlerType.GET, OpenApiDocument.PATH, "health", "This OpenAPI document", 200,
-                ctx -> json.send(ctx, 200, OpenApiDocument.build(json.mapper(), documented())));
+                ctx -> json.send(ctx, 200, schemas.apply(OpenApiDocument.build(json.mapper(), documented()))));
         routes = table.routes();
         routeLabels = new RouteLabels(documented());
         cfg.after(this::recordRequest);

@@ -1,5 +1,6 @@
 package io.keygate.gateway.upstream;
 
+import io.keygate.core.ApiException;
 import java.net.URI;
 import java.time.Duration;
 
@@ -37,6 +38,11 @@ public record UpstreamSettings(URI url, boolean forwardAuthorization, boolean fo
     public URI target(String rawPath, String rawQuery) {
         String base = url.toString().replaceAll("/+$", "");
         String path = rawPath == null || rawPath.isEmpty() ? "" : (rawPath.startsWith("/") ? rawPath : "/" + rawPath);
-        return URI.create(base + path + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
+        try {
+            return URI.create(base + path + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
+        } catch (IllegalArgumentException notAUri) {
+            // e.g. a "{" the client's HTTP library left unencoded (found by the schema-driven fuzzer)
+            throw ApiException.badRequest("the path or query to forward is not a valid URI");
+        }
     }
 }

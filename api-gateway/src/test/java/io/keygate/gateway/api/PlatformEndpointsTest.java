@@ -161,6 +161,58 @@ class PlatformEndpointsTest {
         assertFalse(documented.isEmpty());
     }
 
+    /**
+     * swagger-parser reads the served document as OpenAPI 3.1 without a single message; every route
+     * has a schema definition and every definition a route; every operation names its success body,
+     * every write its request body, and every error is {"detail"}.
+     */
+    @Test
+    void openApiDocumentIsValidOpenApi31WithSchemasForEveryRoute() {
+        JsonNode doc = gateway.send("GET", OpenApiDocument.PATH, null).json();
+        io.swagger.v3.parser.core.models.ParseOptions options = new io.swagger.v3.parser.core.models.ParseOptions();
+        options.setResolve(true);
+        io.swagger.v3.parser.core.models.SwaggerParseResult parsed =
+                new io.swagger.v3.parser.OpenAPIV3Parser().readContents(doc.toString(), null, options);
+        assertEquals(List.of(), parsed.getMessages(), "parser messages");
+        assertEquals("3.1.0", parsed.getOpenAPI().getOpenapi());
+        assertTrue(parsed.getOpenAPI().getSpecVersion() == io.swagger.v3.oas.models.SpecVersion.V31);
+        Set<String> withoutSchemas = new TreeSet<>(io.keygate.gateway.openapi.OpenApiSchemas.builtIn().unmatched(doc));
+        withoutSchemas.retainAll(documentedKeys(doc));
+        assertEquals(Set.of(), withoutSchemas, "routes without schemas (the other direction: OpenApiSchemasRoutesTest)");
+        int operations = 0;
+        for (var path : parsed.getOpenAPI().getPaths().entrySet()) {
+            for (var operation : path.getValue().readOperationsMap().entrySet()) {
+                operations++;
+                String name = operation.getKey() + " " + path.getKey();
+                var responses = operation.getValue().getResponses();
+                var success = responses.entrySet().stream().filter(r -> r.getKey().startsWith("2")).findFirst().orElseThrow();
+                assertFalse(success.getValue().getContent().isEmpty(), name);
+                success.getValue().getContent().values().forEach(media -> assertTrue(media.getSchema() != null, name));
+                assertEquals("#/components/schemas/Error", responses.get("422").getContent().get("application/json").getSchema().get$ref(), name);
+                boolean write = List.of("POST", "PUT", "PATCH").contains(operation.getKey().name());
+                if (write && !path.getKey().endsWith("/cancel")) {
+                    assertTrue(operation.getValue().getRequestBody() != null, name + " has a request schema");
+                }
+            }
+        }
+        System.out.println("[keygate-test] OpenAPI 3.1: " + operations + " operations, "
+                + parsed.getOpenAPI().getComponents().getSchemas().size() + " schemas, 0 parser messages");
+        assertEquals(documentedOperations(doc), operations);
+    }
+
+    private static Set<String> documentedKeys(JsonNode doc) {
+        Set<String> keys = new TreeSet<>();
+        doc.get("paths").properties().forEach(path -> path.getValue().fieldNames()
+                .forEachRemaining(method -> keys.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey())));
+        return keys;
+    }
+
+    private static int documentedOperations(JsonNode doc) {
+        int[] count = {0};
+        doc.get("paths").properties().forEach(path -> count[0] += path.getValue().size());
+        return count[0];
+    }
+
     @Test
     void inferenceIsStreamedToTheUpstreamWithIdentityAndWithoutCallerSecrets() {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(
