@@ -56,28 +56,28 @@ class FlywayMigrationsTest {
     @Test
     void legacyVersion4OnH2IsUpgradedInPlace() {
         try (Database database = new Database(StoreConfig.h2File(dir.resolve("legacy4").toString()))) {
-            upgradesInPlace(database, 4, List.of(5));
+            upgradesInPlace(database, 4, List.of(5, 6));
         }
     }
 
     @Test
-    void legacyVersion5OnH2IsBaselinedOnly() {
+    void legacyVersion5OnH2IsBaselinedAndUpgraded() {
         try (Database database = new Database(StoreConfig.h2File(dir.resolve("legacy5").toString()))) {
-            upgradesInPlace(database, 5, List.of());
+            upgradesInPlace(database, 5, List.of(6));
         }
     }
 
     @Test
     void legacyVersion4OnPostgresIsUpgradedInPlace() {
         try (Database database = freshPostgres("legacy4")) {
-            upgradesInPlace(database, 4, List.of(5));
+            upgradesInPlace(database, 4, List.of(5, 6));
         }
     }
 
     @Test
-    void legacyVersion5OnPostgresIsBaselinedOnly() {
+    void legacyVersion5OnPostgresIsBaselinedAndUpgraded() {
         try (Database database = freshPostgres("legacy5")) {
-            upgradesInPlace(database, 5, List.of());
+            upgradesInPlace(database, 5, List.of(6));
         }
     }
 
@@ -98,7 +98,7 @@ class FlywayMigrationsTest {
         System.out.println("[keygate-test] legacy v" + legacyVersion + " on " + (database.config().isH2() ? "H2" : "PostgreSQL")
                 + ": applied " + applied + ", history " + history(database));
         assertEquals(expectedApplied, applied);
-        assertEquals(5, migrations.currentVersion());
+        assertEquals(6, migrations.currentVersion());
         assertEquals(List.of(), migrations.migrate(), "a second start applies nothing");
         assertEquals(3, count(database, "SELECT attempts FROM workspace_cleanups WHERE workspace = 'kept-ws'"), "data kept");
         assertEquals(0, count(database, "SELECT COUNT(*) FROM freshness_streams"), "version 5's tables exist");
@@ -130,8 +130,8 @@ class FlywayMigrationsTest {
             appliedByAll.sort(null);
             System.out.println("[keygate-test] " + starters + " concurrent migrations of an empty PostgreSQL applied "
                     + appliedByAll + "; history " + history(databases.get(0)));
-            assertEquals(List.of(1, 2, 3, 4, 5), appliedByAll, "each version applied by exactly one starter");
-            assertEquals(List.of("001", "002", "003", "004", "005"), history(databases.get(0)));
+            assertEquals(List.of(1, 2, 3, 4, 5, 6), appliedByAll, "each version applied by exactly one starter");
+            assertEquals(List.of("001", "002", "003", "004", "005", "006"), history(databases.get(0)));
         } finally {
             pool.shutdownNow();
             databases.forEach(Database::close);
