@@ -3,6 +3,7 @@ package io.keygate.gateway.health;
 import io.keygate.gateway.store.Database;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -46,6 +47,7 @@ public final class Metrics {
     private final CounterDataPoint denied;
     private final Histogram verification;
     private final Histogram authorization;
+    private final Gauge keycloakUp;
     private volatile Supplier<ThreadPool> jettyPool = () -> null;
     private volatile Supplier<Database.PoolStats> storePool = () -> null;
 
@@ -62,6 +64,9 @@ public final class Metrics {
         authorization = Histogram.builder().name("keygate_authorization_seconds")
                 .help("Time the access filter spent authenticating and deciding one request.")
                 .classicOnly().classicUpperBounds(AUTHORIZATION_BUCKETS).register(registry);
+        keycloakUp = Gauge.builder().name("keygate_keycloak_up")
+                .help("1 when the last probe reached Keycloak, 0 when it did not (set by every /readyz probe).")
+                .register(registry);
         JvmMetrics.builder().register(registry);
         registerJettyPool();
         registerStorePool();
@@ -86,6 +91,11 @@ public final class Metrics {
     public void recordRequest(String route, String method, int status) {
         requestPoints.computeIfAbsent(new RequestKey(route, method, status),
                 key -> requests.labelValues(key.route(), key.method(), Integer.toString(key.status()))).inc();
+    }
+
+    /** The outcome of the latest Keycloak probe. */
+    public void recordKeycloakUp(boolean up) {
+        keycloakUp.set(up ? 1 : 0);
     }
 
     /** One policy decision. */

@@ -59,6 +59,14 @@ public final class Database implements AutoCloseable {
         return url;
     }
 
+    /**
+     * The JDBC URL the pool connects with (H2 options added). Flyway opens its own connections with
+     * it: it expects auto-commit connections, the pool's are not.
+     */
+    String connectionUrl() {
+        return pool.getJdbcUrl();
+    }
+
     public StoreConfig config() {
         return config;
     }

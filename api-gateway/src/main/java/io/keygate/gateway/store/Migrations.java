@@ -1,144 +1,89 @@
 package io.keygate.gateway.store;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateResult;
 
 /**
- * Versioned schema migrations: numbered SQL files {@code db/migration/V001__what.sql},
- * {@code V002__...} on the classpath, applied in order, each in its own transaction, each recorded
- * in {@code schema_version}. A file is never applied twice; files must never be edited once
- * released (add a new number instead). The SQL must run on both H2 and PostgreSQL.
+ * Versioned schema migrations through Flyway: the SQL files {@code db/migration/V001__what.sql},
+ * {@code V002__...} on the classpath, applied in order and recorded in {@code flyway_schema_history}.
+ *
+ * <p>Contract: several gateways may start at the same moment on one database; Flyway's database
+ * lock (a PostgreSQL advisory lock, a table lock on H2) lets one of them migrate while the others
+ * wait, so each version is applied once. A released file must never be edited (Flyway's checksum
+ * check then refuses to start); add the next number instead. The SQL must run on H2 and PostgreSQL.
+ *
+ * <p>Upgrade: a database migrated by the earlier hand-made runner (table {@code schema_version})
+ * is baselined at the version recorded there, so nothing is applied twice and its data stays; the
+ * old table is left in place, unused.
  */
 public final class Migrations {
 
-    static final String INDEX = "db/migration/index.txt";
+    static final String LOCATION = "classpath:db/migration";
+    static final String LEGACY_TABLE = "schema_version";
 
     private final Database database;
-    private final ClassLoader loader;
 
     public Migrations(Database database) {
-        this(database, Migrations.class.getClassLoader());
-    }
-
-    Migrations(Database database, ClassLoader loader) {
         this.database = database;
-        this.loader = loader;
     }
 
-    /** Applies every migration not yet recorded; returns the versions applied now. */
+    /** Applies every migration not yet recorded; returns the versions applied now, in order. */
     public List<Integer> migrate() {
-        database.inTransaction(connection -> {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("CREATE TABLE IF NOT EXISTS schema_version ("
-                        + "version INTEGER PRIMARY KEY, description VARCHAR(200) NOT NULL, "
-                        + "applied_at TIMESTAMP WITH TIME ZONE NOT NULL)");
-            }
-            return null;
-        });
-        int current = currentVersion();
-        List<Integer> applied = new ArrayList<>();
-        for (String file : files()) {
-            int version = versionOf(file);
-            if (version > current) {
-                apply(version, file);
-                applied.add(version);
-            }
-        }
-        return applied;
+        MigrateResult result = flyway().migrate();
+        return result.migrations.stream().map(m -> Integer.parseInt(m.version)).toList();
     }
 
-    /** The highest applied version, 0 when none. */
+    /** The highest applied (or baselined) version, 0 when none. */
     public int currentVersion() {
+        MigrationInfo current = flyway().info().current();
+        return current == null || current.getVersion() == null ? 0 : Integer.parseInt(current.getVersion().getVersion());
+    }
+
+    private Flyway flyway() {
+        FluentConfiguration config = Flyway.configure()
+                .dataSource(database.connectionUrl(), database.config().user(), database.config().password())
+                .locations(LOCATION)
+                .validateMigrationNaming(true);
+        legacyVersion().ifPresent(version -> config.baselineOnMigrate(true).baselineVersion(Integer.toString(version))
+                .baselineDescription("schema_version " + version + " of the hand-made runner"));
+        return config.load();
+    }
+
+    /** The version the hand-made runner recorded, when its table exists and holds one. */
+    Optional<Integer> legacyVersion() {
         return database.inTransaction(connection -> {
+            if (!tableExists(connection, LEGACY_TABLE)) {
+                return Optional.empty();
+            }
             try (Statement statement = connection.createStatement();
-                 ResultSet rows = statement.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+                 ResultSet rows = statement.executeQuery("SELECT MAX(version) FROM " + LEGACY_TABLE)) {
                 rows.next();
-                return rows.getInt(1);
+                int version = rows.getInt(1);
+                return rows.wasNull() ? Optional.<Integer>empty() : Optional.of(version);
             }
         });
     }
 
-    private List<String> files() {
-        List<String> files = new ArrayList<>();
-        for (String line : read(INDEX).split("\n")) {
-            String file = line.trim();
-            if (!file.isEmpty() && !file.startsWith("#")) {
-                files.add(file);
-            }
-        }
-        return files;
-    }
-
-    static int versionOf(String file) {
-        if (!file.matches("V\\d{3}__[a-z0-9_]+\\.sql")) {
-            throw new IllegalStateException("migration file name must look like V001__what.sql: " + file);
-        }
-        return Integer.parseInt(file.substring(1, 4));
-    }
-
-    private void apply(int version, String file) {
-        String sql = read("db/migration/" + file);
-        database.inTransaction(connection -> {
-            for (String statement : statements(sql)) {
-                try (Statement s = connection.createStatement()) {
-                    s.execute(statement);
+    private static boolean tableExists(Connection connection, String table) throws SQLException {
+        DatabaseMetaData meta = connection.getMetaData();
+        String schema = connection.getSchema();
+        for (String name : List.of(table, table.toUpperCase(Locale.ROOT))) {
+            try (ResultSet tables = meta.getTables(null, schema, name, null)) {
+                if (tables.next()) {
+                    return true;
                 }
             }
-            record(connection, version, file);
-            return null;
-        });
-    }
-
-    private static void record(Connection connection, int version, String file) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
-            insert.setInt(1, version);
-            insert.setString(2, file);
-            insert.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
-            insert.executeUpdate();
         }
-    }
-
-    /** Splits on semicolons at line ends; migrations keep one statement per semicolon and no procedural blocks. */
-    static List<String> statements(String sql) {
-        List<String> statements = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : sql.split("\n")) {
-            String trimmed = line.trim();
-            if (trimmed.startsWith("--") || trimmed.isEmpty()) {
-                continue;
-            }
-            current.append(line).append('\n');
-            if (trimmed.endsWith(";")) {
-                String statement = current.toString().trim();
-                statements.add(statement.substring(0, statement.length() - 1));
-                current.setLength(0);
-            }
-        }
-        if (!current.toString().isBlank()) {
-            statements.add(current.toString().trim());
-        }
-        return statements;
-    }
-
-    private String read(String resource) {
-        try (InputStream in = loader.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing migration resource " + resource);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + resource, e);
-        }
+        return false;
     }
 }

@@ -65,6 +65,42 @@ public final class CleanupRepository {
         });
     }
 
+    /**
+     * Takes or renews the lease on an unfinished cleanup for {@code owner} until {@code until}, in one
+     * atomic UPDATE: it succeeds only when nobody holds the lease, it has expired (before
+     * {@code now}), or {@code owner} already holds it. Exactly one of several racing instances wins.
+     *
+     * @return true when {@code owner} now holds the lease
+     */
+    public boolean claim(String workspace, String owner, OffsetDateTime now, OffsetDateTime until) {
+        return database.inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE workspace_cleanups SET lease_owner = ?, lease_until = ? WHERE workspace = ? AND stage <> ? "
+                            + "AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until < ? OR lease_owner = ?)")) {
+                update.setString(1, owner);
+                update.setObject(2, until);
+                update.setString(3, workspace);
+                update.setString(4, CleanupStage.failed.name());
+                update.setObject(5, now);
+                update.setString(6, owner);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Gives the lease up (after a failure), so a retry anywhere may take it at once. */
+    public void release(String workspace, String owner) {
+        database.inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE workspace_cleanups SET lease_owner = NULL, lease_until = NULL WHERE workspace = ? AND lease_owner = ?")) {
+                update.setString(1, workspace);
+                update.setString(2, owner);
+                update.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     public Optional<Cleanup> find(String workspace) {
         return database.inTransaction(connection -> find(connection, workspace));
     }

@@ -46,7 +46,7 @@ abstract class ResourceStoreContract {
     void migrationsAreRecordedAndNotReapplied() {
         Migrations migrations = new Migrations(database());
         assertEquals(List.of(), migrations.migrate());
-        assertEquals(5, migrations.currentVersion());
+        assertEquals(6, migrations.currentVersion());
     }
 
     @Test
