@@ -381,6 +381,12 @@ start_postgres() {
 
 build_keycloak_for_production() { # kc.sh build once; each node runs a copy of the result
   local built="$CLUSTER/keycloak-built/keycloak-$KEYCLOAK_VERSION"
+  if pid_alive "$CLUSTER_RUN/node-a.pid" || pid_alive "$CLUSTER_RUN/node-b.pid"; then
+    if [[ "$EXTENSION_JAR" -nt "$built/.keygate-built" ]]; then
+      say "The extension changed since the running nodes were built: ./setup.sh down --cluster && ./setup.sh up --cluster rebuilds them"
+    fi
+    return
+  fi
   if [[ ! -f "$built/.keygate-built" || "$EXTENSION_JAR" -nt "$built/.keygate-built" ]]; then
     say "Building Keycloak for production (kc.sh build --db=postgres --cache=ispn; log: $CLUSTER_LOGS/kc-build.log)"
     rm -rf "$CLUSTER/keycloak-built" "$CLUSTER/node-a" "$CLUSTER/node-b"
@@ -467,10 +473,21 @@ issuers:
     events:
       enabled: true
 YAML
-  say "Starting $name on http://localhost:$port (Keycloak node http://localhost:$kc_port; log: $CLUSTER_LOGS/$name.log)"
-  KEYGATE_CONFIG="$config" nohup java ${KEYGATE_GATEWAY_JAVA_OPTS:--Xmx256m} -jar "$GATEWAY_JAR" >"$CLUSTER_LOGS/$name.log" 2>&1 &
-  echo $! >"$pidfile"
-  wait_for "$name" "http://localhost:$port/readyz" "$CLUSTER_LOGS/$name.log" "$pidfile" 180
+  local attempt waited
+  for attempt in 1 2 3; do
+    say "Starting $name on http://localhost:$port (Keycloak node http://localhost:$kc_port; log: $CLUSTER_LOGS/$name.log)"
+    KEYGATE_CONFIG="$config" nohup java ${KEYGATE_GATEWAY_JAVA_OPTS:--Xmx256m} -jar "$GATEWAY_JAR" >"$CLUSTER_LOGS/$name.log" 2>&1 &
+    echo $! >"$pidfile"
+    waited=0
+    # A loaded machine can take longer than the store's 5 s connection timeout for the first
+    # PostgreSQL connection, and the gateway then exits at start-up: try again (3 attempts).
+    while pid_alive "$pidfile" && ! http_ok "http://localhost:$port/readyz" && (( waited < 180 )); do sleep 2; waited=$((waited + 2)); done
+    if http_ok "http://localhost:$port/readyz"; then echo "    $name ready (${waited}s)"; return; fi
+    pid_alive "$pidfile" && fail "$name was not ready after 180 s. See $CLUSTER_LOGS/$name.log"
+    say "$name stopped while starting (attempt $attempt): $(grep -m1 -E 'Exception|ERROR' "$CLUSTER_LOGS/$name.log" | cut -c1-200)"
+  done
+  fail "$name did not start. Last lines of $CLUSTER_LOGS/$name.log:
+$(tail -n 30 "$CLUSTER_LOGS/$name.log")"
 }
 
 print_cluster_hint() {

@@ -68,8 +68,15 @@ public final class ClusterStack implements AutoCloseable {
             KeycloakServer a = KeycloakServer.startNode(homeA, FreePorts.next(), FreePorts.next(), frontend.url(),
                     nodeOptions(postgres, FreePorts.next(), true), dir.resolve("node-a.log"));
             frontend.routeTo(a.baseUrl());
-            KeycloakServer b = KeycloakServer.startNode(homeB, FreePorts.next(), FreePorts.next(), frontend.url(),
-                    nodeOptions(postgres, FreePorts.next(), false), dir.resolve("node-b.log"));
+            KeycloakServer b;
+            try {
+                b = KeycloakServer.startNode(homeB, FreePorts.next(), FreePorts.next(), frontend.url(),
+                        nodeOptions(postgres, FreePorts.next(), false), dir.resolve("node-b.log"));
+            } catch (RuntimeException e) {
+                a.close();
+                frontend.close();
+                throw e;
+            }
             ClusterStack stack = new ClusterStack(postgres, frontend, dir, a, b);
             stack.awaitClusterOf(2, a);
             stack.awaitClusterOf(2, b);
@@ -79,6 +86,9 @@ public final class ClusterStack implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(postgres);
             throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            closeQuietly(postgres);
+            throw e;
         }
     }
 
