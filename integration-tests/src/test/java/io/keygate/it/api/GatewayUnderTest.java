@@ -21,12 +21,12 @@ import java.util.Map;
  * The real gateway ({@link GatewayApp} + {@link ApiModule}) started in-process on a free port of
  * 127.0.0.1, trusting the harness's Keycloak as its only issuer, with its own H2 file.
  */
-final class GatewayUnderTest implements AutoCloseable {
+public final class GatewayUnderTest implements AutoCloseable {
 
     final KeycloakServer keycloak;
     final ApiModule api;
     final GatewayApp app;
-    final Freshness freshness;
+    public final Freshness freshness;
     final Http http = new Http();
     private final Path dir;
 
@@ -52,7 +52,7 @@ final class GatewayUnderTest implements AutoCloseable {
     }
 
     /** As {@link #receiving(KeycloakServer, Path, String, String)}, with the realm's keys fetched from {@code jwksUrl}. */
-    static GatewayUnderTest receiving(KeycloakServer keycloak, Path storeDir, String instance, String issuerExtra, String jwksUrl) {
+    public static GatewayUnderTest receiving(KeycloakServer keycloak, Path storeDir, String instance, String issuerExtra, String jwksUrl) {
         return new GatewayUnderTest(keycloak, false, false, storeDir, issuerExtra + "freshness:\n  instanceId: " + instance + "\n", jwksUrl);
     }
 
@@ -98,23 +98,23 @@ final class GatewayUnderTest implements AutoCloseable {
                 "");
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + app.port() + path;
     }
 
-    Http.Response get(String path, String token) {
+    public Http.Response get(String path, String token) {
         return http.get(url(path), token);
     }
 
-    Http.Response post(String path, String token, Object body) {
+    public Http.Response post(String path, String token, Object body) {
         return http.post(url(path), token, body);
     }
 
-    Http.Response put(String path, String token, Object body) {
+    public Http.Response put(String path, String token, Object body) {
         return http.put(url(path), token, body);
     }
 
-    Http.Response delete(String path, String token) {
+    public Http.Response delete(String path, String token) {
         return http.delete(url(path), token);
     }
 

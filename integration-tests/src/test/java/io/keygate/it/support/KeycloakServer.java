@@ -35,24 +35,31 @@ public final class KeycloakServer implements AutoCloseable {
     public static final String GATEWAY_SECRET = "keygate-gateway-dev-secret";
     public static final String AUDIENCE = KeygateClients.API_AUDIENCE;
 
-    /** A failure bound, not a speed check: on the shared 2-core build machine under load a start took just over 6 min. */
-    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(10);
+    /**
+     * A failure bound, not a speed check: on the shared 2-core build machine under load a dev-mode
+     * start took just over 6 min, and a production-mode cluster node's first start (schema
+     * creation and realm import on PostgreSQL) more than 10 min.
+     */
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(20);
 
     private final Path home;
     private final int httpPort;
     private final int managementPort;
     private Process process;
     private final Path log;
-    private final List<String> options;
+    private final List<String> command;
+    private final String frontendUrl;
     private final Http http = new Http();
 
-    private KeycloakServer(Path home, int httpPort, int managementPort, Process process, Path log, List<String> options) {
-        this.options = options;
+    private KeycloakServer(Path home, int httpPort, int managementPort, Process process, Path log, List<String> command,
+                           String frontendUrl) {
+        this.command = command;
         this.home = home;
         this.httpPort = httpPort;
         this.managementPort = managementPort;
         this.process = process;
         this.log = log;
+        this.frontendUrl = frontendUrl;
     }
 
     /** Starts a server from the artifacts Maven resolved for this build (see integration-tests/pom.xml). */
@@ -88,10 +95,58 @@ public final class KeycloakServer implements AutoCloseable {
             int managementPort = FreePorts.next();
             Path log = workDir.resolve("keycloak.log");
             System.out.println("[keygate-it] starting Keycloak in " + home + " on port " + httpPort + " (log: " + log + ")");
-            Process process = launch(home, httpPort, managementPort, log, options);
-            KeycloakServer server = new KeycloakServer(home, httpPort, managementPort, process, log, List.copyOf(options));
+            List<String> command = devCommand(home, httpPort, managementPort, options);
+            Process process = launch(home, command, log);
+            KeycloakServer server = new KeycloakServer(home, httpPort, managementPort, process, log, command, "http://localhost:" + httpPort);
             server.awaitReady();
             return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts one node of a cluster from an installation already built for production mode
+     * ({@code kc.sh build}): {@code kc.sh start --optimized} on the given ports, with
+     * {@code frontendUrl} as its {@code hostname}, so every node issues tokens with the same
+     * {@code iss}; {@code options} add the database, cache and other settings.
+     */
+    public static KeycloakServer startNode(Path home, int httpPort, int managementPort, String frontendUrl, List<String> options, Path log) {
+        List<String> command = new ArrayList<>(List.of(
+                home.resolve("bin").resolve("kc.sh").toString(), "start", "--optimized",
+                "--http-enabled=true",
+                "--http-host=127.0.0.1",
+                "--http-port=" + httpPort,
+                "--http-management-port=" + managementPort,
+                "--hostname=" + frontendUrl,
+                "--hostname-backchannel-dynamic=true"));
+        command.addAll(options);
+        System.out.println("[keygate-it] starting Keycloak node in " + home + " on port " + httpPort + " (log: " + log + ")");
+        try {
+            KeycloakServer server = new KeycloakServer(home, httpPort, managementPort, launch(home, command, log), log, List.copyOf(command),
+                    frontendUrl);
+            server.awaitReady();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Unpacks the distribution zip into {@code target} and returns the Keycloak home in it. */
+    public static Path unpack(Path distributionZip, Path target) {
+        try {
+            return unzip(distributionZip, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Copies realm-config's {@code keycloak.conf} and dev realm, and the extension jar, into {@code home}. */
+    public static void install(Path home, Path extensionJar) {
+        try {
+            Files.copy(extensionJar, home.resolve("providers").resolve("keygate-keycloak-extension.jar"), StandardCopyOption.REPLACE_EXISTING);
+            copyResource("/keygate/keygate-realm.json", Files.createDirectories(home.resolve("data").resolve("import")).resolve("keygate-realm.json"));
+            copyResource("/keygate/keycloak.conf", home.resolve("conf").resolve("keycloak.conf"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -114,14 +169,14 @@ public final class KeycloakServer implements AutoCloseable {
         stopProcess();
         System.out.println("[keygate-it] restarting Keycloak in " + home);
         try {
-            process = launch(home, httpPort, managementPort, log, options);
+            process = launch(home, command, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         awaitReady();
     }
 
-    private static Process launch(Path home, int httpPort, int managementPort, Path log, List<String> options) throws IOException {
+    private static List<String> devCommand(Path home, int httpPort, int managementPort, List<String> options) {
         List<String> command = new ArrayList<>(List.of(
                 home.resolve("bin").resolve("kc.sh").toString(), "start-dev",
                 "--http-host=127.0.0.1",
@@ -131,6 +186,10 @@ public final class KeycloakServer implements AutoCloseable {
                 "--health-enabled=true",
                 "--import-realm"));
         command.addAll(options);
+        return List.copyOf(command);
+    }
+
+    private static Process launch(Path home, List<String> command, Path log) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
@@ -183,9 +242,14 @@ public final class KeycloakServer implements AutoCloseable {
         return baseUrl() + "/realms/" + realm;
     }
 
-    /** The exact {@code iss} of this realm's tokens. */
+    /** The exact {@code iss} of this realm's tokens: the frontend URL's realm (the same on every node of a cluster). */
     public String issuer() {
-        return realmUrl();
+        return frontendUrl + "/realms/" + REALM;
+    }
+
+    /** This node's own JWKS endpoint (served by this node, whatever the frontend URL). */
+    public String jwksUrl() {
+        return realmUrl() + "/protocol/openid-connect/certs";
     }
 
     /** Base of the keygate extension's REST API in the dev realm. */
@@ -286,6 +350,21 @@ public final class KeycloakServer implements AutoCloseable {
     public void close() {
         stopProcess();
         deleteRecursively(home.getParent());
+    }
+
+    /**
+     * Kills this node without any shutdown ({@code SIGKILL} to the Java process {@code kc.sh}
+     * started, then to {@code kc.sh}), as a crash would; {@link #restart()} starts it again.
+     */
+    public synchronized void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.out.println("[keygate-it] killed (SIGKILL) Keycloak node on port " + httpPort);
     }
 
     private void stopProcess() {
