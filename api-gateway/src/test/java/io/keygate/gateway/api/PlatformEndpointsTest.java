@@ -194,7 +194,8 @@ class PlatformEndpointsTest {
                 success.getValue().getContent().values().forEach(media -> assertTrue(media.getSchema() != null, name));
                 assertEquals("#/components/schemas/Error", responses.get("422").getContent().get("application/json").getSchema().get$ref(), name);
                 boolean write = List.of("POST", "PUT", "PATCH").contains(operation.getKey().name());
-                if (write && !path.getKey().endsWith("/cancel")) {
+                // cancel takes no body; forward-auth decides the original request, whose body it never reads
+                if (write && !path.getKey().endsWith("/cancel") && !path.getKey().startsWith("/forward-auth")) {
                     assertTrue(operation.getValue().getRequestBody() != null, name + " has a request schema");
                 }
             }

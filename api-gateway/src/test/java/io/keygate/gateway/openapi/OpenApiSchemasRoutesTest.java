@@ -42,7 +42,10 @@ class OpenApiSchemasRoutesTest {
             new GatewayApp(ConfigLoader.fromYaml("auth:\n  enabled: false\n", Map.of()), List.of(module));
             document = OpenApiSchemas.builtIn().apply(OpenApiDocument.build(new ObjectMapper(), module.routes()));
         }
-        assertEquals(Set.of(), OpenApiSchemas.builtIn().unmatched(document));
+        // /forward-auth is GatewayApp's own module, not ApiModule's: PlatformEndpointsTest checks it in the served document.
+        Set<String> unmatched = new java.util.TreeSet<>(OpenApiSchemas.builtIn().unmatched(document));
+        unmatched.removeIf(operation -> operation.contains(" /forward-auth"));
+        assertEquals(Set.of(), unmatched);
         assertTrue(document.at("/paths/~1apis~1entities~1v2~1workspaces~1{workspace}~1members/post/requestBody").isObject());
 
         ParseOptions options = new ParseOptions();
