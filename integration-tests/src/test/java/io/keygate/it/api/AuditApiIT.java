@@ -47,7 +47,7 @@ class AuditApiIT {
         Http.expect(201, gateway.post("/apis/entities/v2/workspaces/" + ws + "/members", keycloak.userToken(owner),
                 Map.of("principal", viewer, "roles", List.of("Viewer"))));
         Http.expect(201, gateway.post("/apis/models/v2/workspaces/" + otherWs + "/models", keycloak.userToken(otherOwner),
-                Map.of("name", "m")));
+                Map.of("name", "audit-model")));
         Http.expect(401, gateway.get("/apis/entities/v2/workspaces/" + ws + "/members", "eyJhbGciOiJSUzI1NiJ9.e30.bad-signature"));
         awaitStored("/apis/auth/v2/audit?failed_only=true&status=401");
     }
