@@ -32,6 +32,7 @@ import io.keygate.gateway.store.Database;
 import io.keygate.gateway.store.Migrations;
 import io.keygate.gateway.store.StoreConfig;
 import io.keygate.gateway.store.StoreException;
+import io.keygate.gateway.web.RouteModule;
 import io.keygate.gateway.web.Json;
 import io.keygate.gateway.web.RouteLabels;
 import io.keygate.gateway.web.RouteTable;

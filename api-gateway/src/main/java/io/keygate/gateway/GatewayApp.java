@@ -26,6 +26,7 @@ import io.keygate.gateway.guard.GuardSettings;
 import io.keygate.gateway.health.HealthRoutes;
 import io.keygate.gateway.policy.PolicyLoader;
 import io.keygate.gateway.upstream.UpstreamRoutes;
+import io.keygate.gateway.web.RouteModule;
 import io.keygate.gateway.web.JsonErrorHandler;
 import io.keygate.gateway.web.RequestLimits;
 import io.keygate.gateway.web.UnreadBodyDrain;

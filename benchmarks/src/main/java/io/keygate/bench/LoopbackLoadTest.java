@@ -2,7 +2,7 @@ package io.keygate.bench;
 
 import io.javalin.http.HandlerType;
 import io.keygate.gateway.GatewayApp;
-import io.keygate.gateway.RouteModule;
+import io.keygate.gateway.web.RouteModule;
 import io.keygate.gateway.config.ConfigLoader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

@@ -13,7 +13,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import io.keygate.gateway.GatewayApp;
-import io.keygate.gateway.RouteModule;
+import io.keygate.gateway.web.RouteModule;
 import io.keygate.gateway.auth.AccessFilter;
 import io.keygate.gateway.auth.AuthFailure;
 import io.keygate.gateway.auth.DevPrincipalResolver;

@@ -1,7 +1,7 @@
 package io.keygate.gateway.health;
 
 import io.javalin.config.RoutesConfig;
-import io.keygate.gateway.RouteModule;
+import io.keygate.gateway.web.RouteModule;
 
 /** {@code /healthz}: the process is up. Public (listed in {@code auth.publicPaths}). */
 public final class HealthRoutes implements RouteModule {

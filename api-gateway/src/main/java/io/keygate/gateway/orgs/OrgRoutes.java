@@ -12,7 +12,7 @@ import io.keygate.core.ResourceNames;
 import io.keygate.gateway.audit.AuditEntry;
 import io.keygate.gateway.audit.JdbcAuditSink;
 import io.keygate.gateway.auth.Principal;
-import io.keygate.gateway.web.Caller;
+import io.keygate.gateway.auth.RequestContext;
 import io.keygate.gateway.web.Json;
 import io.keygate.gateway.web.RouteTable;
 import java.util.List;
@@ -101,7 +101,7 @@ public final class OrgRoutes {
             throw ApiException.unprocessable(problem);
         });
         Allocation created = allocations.create(ctx.pathParam("org"), name, Json.description(body, Descriptions.RESOURCE),
-                Caller.id(ctx), Json.now());
+                RequestContext.id(ctx), Json.now());
         json.send(ctx, 201, toJson(created));
     }
 
@@ -116,7 +116,7 @@ public final class OrgRoutes {
         }
         String description = Json.description(body, Descriptions.RESOURCE);
         json.send(ctx, 200, toJson(allocations.updateDescription(ctx.pathParam("org"), ctx.pathParam("id"), description,
-                Caller.id(ctx), Json.now())));
+                RequestContext.id(ctx), Json.now())));
     }
 
     private void deleteAllocation(Context ctx) {
@@ -168,6 +168,6 @@ public final class OrgRoutes {
     }
 
     private static Principal principal(Context ctx) {
-        return Caller.principal(ctx).orElseThrow(() -> new ApiException(401, "authentication required"));
+        return RequestContext.principal(ctx).orElseThrow(() -> new ApiException(401, "authentication required"));
     }
 }

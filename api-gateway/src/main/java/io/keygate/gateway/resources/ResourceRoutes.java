@@ -8,7 +8,7 @@ import io.keygate.core.ApiException;
 import io.keygate.core.Descriptions;
 import io.keygate.core.ResourceNames;
 import io.keygate.gateway.auth.RequestAuthorizer;
-import io.keygate.gateway.web.Caller;
+import io.keygate.gateway.auth.RequestContext;
 import io.keygate.gateway.web.Json;
 import io.keygate.gateway.web.PageRequest;
 import io.keygate.gateway.web.RouteTable;
@@ -79,9 +79,9 @@ public final class ResourceRoutes {
         String name = requiredName(body);
         String workspace = workspace(ctx);
         Resource created = repository.create(kind, workspace, name, Json.description(body, Descriptions.RESOURCE), clientFields(body),
-                Caller.id(ctx));
+                RequestContext.id(ctx));
         // With authentication off there is nobody to check for; the store then trusts the path.
-        boolean authenticated = Caller.principal(ctx).filter(principal -> principal != RequestAuthorizer.ANONYMOUS).isPresent();
+        boolean authenticated = RequestContext.principal(ctx).filter(principal -> principal != RequestAuthorizer.ANONYMOUS).isPresent();
         if (authenticated && !stillExists(workspace, created)) {
             throw ApiException.notFound("workspace '" + workspace + "' not found");
         }
@@ -114,7 +114,7 @@ public final class ResourceRoutes {
             throw ApiException.unprocessable("a " + kind.label() + " cannot be renamed");
         }
         Resource updated = repository.update(kind, workspace(ctx), ctx.pathParam("name"), Json.description(body, Descriptions.RESOURCE),
-                clientFields(body), Caller.id(ctx));
+                clientFields(body), RequestContext.id(ctx));
         json.send(ctx, 200, toJson(updated));
     }
 
@@ -124,7 +124,7 @@ public final class ResourceRoutes {
     }
 
     private void cancelJob(Context ctx) {
-        json.send(ctx, 200, toJson(repository.cancelJob(workspace(ctx), ctx.pathParam("name"), Caller.id(ctx))));
+        json.send(ctx, 200, toJson(repository.cancelJob(workspace(ctx), ctx.pathParam("name"), RequestContext.id(ctx))));
     }
 
     private void jobLogs(Context ctx) {

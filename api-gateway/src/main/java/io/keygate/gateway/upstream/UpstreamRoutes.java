@@ -4,7 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.keygate.gateway.GatewayApp;
-import io.keygate.gateway.RouteModule;
+import io.keygate.gateway.web.RouteModule;
 import io.keygate.gateway.auth.IdentityHeaderNames;
 import io.keygate.gateway.auth.Principal;
 import io.keygate.gateway.web.RouteTable;

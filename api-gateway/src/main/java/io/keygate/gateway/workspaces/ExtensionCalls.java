@@ -6,7 +6,7 @@ import io.keygate.core.ApiException;
 import io.keygate.core.iam.RoleBindings;
 import io.keygate.gateway.auth.DevPrincipalResolver;
 import io.keygate.gateway.freshness.WriteWait;
-import io.keygate.gateway.web.Caller;
+import io.keygate.gateway.auth.RequestContext;
 import io.keygate.gateway.web.Json;
 import java.io.IOException;
 import java.util.Optional;
@@ -32,7 +32,7 @@ public final class ExtensionCalls {
 
     /** The extension as the caller sees it: in dev-header mode, acting for the dev principal. */
     public ExtensionClient client(Context ctx) {
-        return Caller.principal(ctx).filter(p -> DevPrincipalResolver.ISSUER.equals(p.issuer()))
+        return RequestContext.principal(ctx).filter(p -> DevPrincipalResolver.ISSUER.equals(p.issuer()))
                 .map(p -> extension.actingFor(p.id())).orElse(extension);
     }
 
@@ -41,8 +41,8 @@ public final class ExtensionCalls {
      * header, neither of which Keycloak accepts, so the service account stands in (development only).
      */
     public String token(Context ctx) {
-        Optional<String> token = Caller.token(ctx);
-        boolean devIdentity = Caller.principal(ctx).map(p -> DevPrincipalResolver.ISSUER.equals(p.issuer())).orElse(false);
+        Optional<String> token = RequestContext.token(ctx);
+        boolean devIdentity = RequestContext.principal(ctx).map(p -> DevPrincipalResolver.ISSUER.equals(p.issuer())).orElse(false);
         if (token.isPresent() && !devIdentity) {
             return token.get();
         }

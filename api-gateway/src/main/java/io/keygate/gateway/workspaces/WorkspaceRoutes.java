@@ -9,7 +9,7 @@ import io.keygate.core.Descriptions;
 import io.keygate.gateway.freshness.WriteWait;
 import io.keygate.gateway.resources.ResourceKind;
 import io.keygate.gateway.resources.ResourceRepository;
-import io.keygate.gateway.web.Caller;
+import io.keygate.gateway.auth.RequestContext;
 import io.keygate.gateway.web.Json;
 import io.keygate.gateway.web.RouteTable;
 import java.util.LinkedHashMap;
@@ -171,7 +171,7 @@ public final class WorkspaceRoutes {
             relay(ctx, staged, 202);
             return;
         }
-        cleaner.start(name, Caller.id(ctx));
+        cleaner.start(name, RequestContext.id(ctx));
         ObjectNode accepted = json.mapper().createObjectNode();
         accepted.put("id", id);
         accepted.put("message", "Workspace deletion started; the workspace and its resources are being deleted.");

@@ -2,7 +2,7 @@ package io.keygate.gateway.support;
 
 import io.javalin.http.HandlerType;
 import io.keygate.gateway.GatewayApp;
-import io.keygate.gateway.RouteModule;
+import io.keygate.gateway.web.RouteModule;
 import io.keygate.gateway.audit.AuditEntry;
 import io.keygate.gateway.audit.AuditSink;
 import io.keygate.gateway.auth.Principal;

@@ -2,7 +2,7 @@ package io.keygate.it.gateway;
 
 import io.javalin.http.HandlerType;
 import io.keygate.gateway.GatewayApp;
-import io.keygate.gateway.RouteModule;
+import io.keygate.gateway.web.RouteModule;
 import io.keygate.gateway.auth.Principal;
 import io.keygate.gateway.config.ConfigLoader;
 import io.keygate.it.support.Http;

@@ -8,7 +8,7 @@ import io.keygate.core.Role;
 import io.keygate.gateway.audit.AuditEntry;
 import io.keygate.gateway.audit.SecretMasker;
 import io.keygate.gateway.auth.Principal;
-import io.keygate.gateway.web.Caller;
+import io.keygate.gateway.auth.RequestContext;
 import io.keygate.gateway.web.Json;
 import io.keygate.gateway.web.Page;
 import io.keygate.gateway.web.PageRequest;
@@ -47,7 +47,7 @@ public final class AuditRoutes {
     }
 
     private void all(Context ctx) {
-        Optional<Principal> principal = Caller.principal(ctx);
+        Optional<Principal> principal = RequestContext.principal(ctx);
         if (principal.isPresent() && !principal.get().platformAdmin()) {
             throw ApiException.forbidden("the audit trail of the whole platform is for platform admins only");
         }
@@ -56,7 +56,7 @@ public final class AuditRoutes {
 
     private void ofWorkspace(Context ctx) {
         String workspace = ctx.pathParam("workspace");
-        Optional<Principal> principal = Caller.principal(ctx);
+        Optional<Principal> principal = RequestContext.principal(ctx);
         if (principal.isPresent() && !principal.get().platformAdmin()
                 && principal.get().roleIn(workspace).filter(role -> role == Role.Admin).isEmpty()) {
             throw ApiException.forbidden("the audit trail of workspace '" + workspace + "' is for its Admins only");

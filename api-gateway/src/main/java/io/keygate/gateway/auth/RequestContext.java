@@ -1,14 +1,13 @@
-package io.keygate.gateway.web;
+package io.keygate.gateway.auth;
 
 import io.javalin.http.Context;
-import io.keygate.gateway.auth.Principal;
 import java.util.Optional;
 
 /**
  * Reads what authentication left on the request: the verified {@link Principal} under
  * {@code "keygate.principal"} and the raw bearer token under {@code "keygate.token"}.
  */
-public final class Caller {
+public final class RequestContext {
 
     public static final String PRINCIPAL_ATTRIBUTE = "keygate.principal";
     public static final String TOKEN_ATTRIBUTE = "keygate.token";
@@ -17,7 +16,7 @@ public final class Caller {
     /** Recorded as the actor when authentication is switched off. */
     public static final String ANONYMOUS = "anonymous";
 
-    private Caller() {
+    private RequestContext() {
     }
 
     public static Optional<Principal> principal(Context ctx) {

@@ -1,4 +1,4 @@
-package io.keygate.gateway;
+package io.keygate.gateway.web;
 
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
@@ -14,12 +14,12 @@ public interface RouteModule {
     void register(RoutesConfig routes);
 
     /** The routes this module serves, for the OpenAPI document of a module that publishes one; none by default. */
-    default java.util.List<io.keygate.gateway.web.RouteTable.Route> documentedRoutes() {
+    default java.util.List<RouteTable.Route> documentedRoutes() {
         return java.util.List.of();
     }
 
     /** Routes other modules serve, before {@link #register}, for a module that documents the whole API; ignored by default. */
-    default void documentAlso(java.util.List<io.keygate.gateway.web.RouteTable.Route> routes) {
+    default void documentAlso(java.util.List<RouteTable.Route> routes) {
     }
 
     /** Called once the server listens (for example to report on its thread pool); nothing by default. */
