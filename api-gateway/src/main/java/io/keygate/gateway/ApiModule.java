@@ -10,6 +10,7 @@ import io.keygate.gateway.audit.JdbcAuditSink;
 import io.keygate.gateway.audit.query.AuditEntries;
 import io.keygate.gateway.audit.query.AuditRoutes;
 import io.keygate.gateway.auth.AccessFilter;
+import io.keygate.gateway.auth.RequestContext;
 import io.keygate.gateway.auth.ServiceAccountTokens;
 import io.keygate.gateway.config.GatewayConfig;
 import io.keygate.gateway.freshness.Propagation;
@@ -233,7 +234,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         if (nanos != null) {
             metrics.recordVerification(nanos);
         }
-        if (ctx.attribute(GatewayApp.PRINCIPAL) != null) {
+        if (ctx.attribute(RequestContext.PRINCIPAL_ATTRIBUTE) != null) {
             metrics.recordDecision(true);
         } else if (ctx.statusCode() == 403) {
             metrics.recordDecision(false);

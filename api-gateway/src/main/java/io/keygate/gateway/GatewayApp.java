@@ -16,6 +16,7 @@ import io.keygate.gateway.auth.FreshWorkspaceRoles;
 import io.keygate.gateway.auth.OverageResolver;
 import io.keygate.gateway.auth.Principal;
 import io.keygate.gateway.auth.RequestAuthorizer;
+import io.keygate.gateway.auth.RequestContext;
 import io.keygate.gateway.auth.ServiceAccountTokens;
 import io.keygate.gateway.auth.TokenAuthenticator;
 import io.keygate.gateway.config.GatewayConfig;
@@ -45,18 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayApp {
 
-    /** Context attribute holding the verified {@link Principal}. */
-    public static final String PRINCIPAL = "keygate.principal";
-    /** Context attribute holding the raw bearer token (for forwarding to the extension). */
-    public static final String TOKEN = "keygate.token";
-    /** Context attribute holding the workspace the policy decided on. */
-    public static final String WORKSPACE = "keygate.workspace";
-    /** Context attribute holding the verified {@link Principal} the policy refused (for the audit; never a caller to act for). */
-    public static final String REFUSED_PRINCIPAL = "keygate.refused_principal";
-    /** Context attributes naming the request the audit records when it is not this one (a forward-auth decision's original request). */
-    public static final String AUDITED_METHOD = "keygate.audited_method";
-    public static final String AUDITED_PATH = "keygate.audited_path";
-    public static final String AUDITED_QUERY = "keygate.audited_query";
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -198,8 +187,8 @@ public final class GatewayApp {
 
     private static void answer(AuthFailure failure, Context ctx) {
         if (failure.principal() != null) {
-            ctx.attribute(REFUSED_PRINCIPAL, failure.principal());
-            ctx.attribute(WORKSPACE, failure.workspace());
+            ctx.attribute(RequestContext.REFUSED_PRINCIPAL_ATTRIBUTE, failure.principal());
+            ctx.attribute(RequestContext.WORKSPACE_ATTRIBUTE, failure.workspace());
         }
         if (failure.challenge() != null) {
             ctx.header("WWW-Authenticate", failure.challenge());
@@ -213,12 +202,12 @@ public final class GatewayApp {
     }
 
     private void auditRequest(Context ctx, Float millis) {
-        Principal allowed = ctx.attribute(PRINCIPAL);
-        Principal principal = allowed != null ? allowed : ctx.attribute(REFUSED_PRINCIPAL);
-        String method = ctx.attribute(AUDITED_METHOD);
+        Principal allowed = ctx.attribute(RequestContext.PRINCIPAL_ATTRIBUTE);
+        Principal principal = allowed != null ? allowed : ctx.attribute(RequestContext.REFUSED_PRINCIPAL_ATTRIBUTE);
+        String method = ctx.attribute(RequestContext.AUDITED_METHOD_ATTRIBUTE);
         boolean original = method != null;
-        audit.request(original ? method : ctx.req().getMethod(), original ? ctx.attribute(AUDITED_PATH) : ctx.path(),
-                original ? ctx.attribute(AUDITED_QUERY) : ctx.queryString(), ctx.statusCode(), principal, ctx.attribute(WORKSPACE),
+        audit.request(original ? method : ctx.req().getMethod(), original ? ctx.attribute(RequestContext.AUDITED_PATH_ATTRIBUTE) : ctx.path(),
+                original ? ctx.attribute(RequestContext.AUDITED_QUERY_ATTRIBUTE) : ctx.queryString(), ctx.statusCode(), principal, ctx.attribute(RequestContext.WORKSPACE_ATTRIBUTE),
                 ctx.ip(), millis == null ? 0 : millis.longValue());
     }
 

@@ -46,13 +46,13 @@ public final class AccessFilter implements Handler {
             ctx.attribute(DURATION_NANOS, System.nanoTime() - started);
         }
         if (result.principal() != null) {
-            ctx.attribute(GatewayApp.PRINCIPAL, result.principal());
+            ctx.attribute(RequestContext.PRINCIPAL_ATTRIBUTE, result.principal());
         }
         if (result.token() != null) {
-            ctx.attribute(GatewayApp.TOKEN, result.token());
+            ctx.attribute(RequestContext.TOKEN_ATTRIBUTE, result.token());
         }
         if (result.workspace() != null) {
-            ctx.attribute(GatewayApp.WORKSPACE, result.workspace());
+            ctx.attribute(RequestContext.WORKSPACE_ATTRIBUTE, result.workspace());
         }
     }
 }

@@ -8,11 +8,11 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.keygate.gateway.auth.RequestContext;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import io.keygate.gateway.GatewayApp;
 import io.keygate.gateway.web.RouteModule;
 import io.keygate.gateway.auth.AccessFilter;
 import io.keygate.gateway.auth.AuthFailure;
@@ -129,9 +129,9 @@ public final class ForwardAuthRoutes implements RouteModule {
 
     private void authorize(Context ctx) {
         OriginalRequest original = original(ctx);
-        ctx.attribute(GatewayApp.AUDITED_METHOD, original.method());
-        ctx.attribute(GatewayApp.AUDITED_PATH, original.path());
-        ctx.attribute(GatewayApp.AUDITED_QUERY, original.query());
+        ctx.attribute(RequestContext.AUDITED_METHOD_ATTRIBUTE, original.method());
+        ctx.attribute(RequestContext.AUDITED_PATH_ATTRIBUTE, original.path());
+        ctx.attribute(RequestContext.AUDITED_QUERY_ATTRIBUTE, original.query());
         Guard guard = guardFor(original).orElseThrow(() -> AuthFailure.forbidden("no forward-auth guard covers "
                 + (original.host().isEmpty() ? "" : "host '" + original.host() + "' ") + "path " + original.path()));
         long started = System.nanoTime();
@@ -143,10 +143,10 @@ public final class ForwardAuthRoutes implements RouteModule {
             ctx.attribute(AccessFilter.DURATION_NANOS, System.nanoTime() - started);
         }
         if (result.principal() != null) {
-            ctx.attribute(GatewayApp.PRINCIPAL, result.principal());
+            ctx.attribute(RequestContext.PRINCIPAL_ATTRIBUTE, result.principal());
         }
         if (result.workspace() != null) {
-            ctx.attribute(GatewayApp.WORKSPACE, result.workspace());
+            ctx.attribute(RequestContext.WORKSPACE_ATTRIBUTE, result.workspace());
         }
         settings.identity().describe(result.principal(), result.workspace()).forEach(ctx::header);
         ctx.status(200);

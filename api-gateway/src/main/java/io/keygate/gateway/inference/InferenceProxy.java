@@ -3,8 +3,8 @@ package io.keygate.gateway.inference;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.keygate.core.ApiException;
-import io.keygate.gateway.GatewayApp;
 import io.keygate.gateway.auth.Principal;
+import io.keygate.gateway.auth.RequestContext;
 import io.keygate.gateway.upstream.UpstreamProxy;
 import io.keygate.gateway.upstream.UpstreamSettings;
 import io.keygate.gateway.web.RouteTable;
@@ -64,7 +64,7 @@ public final class InferenceProxy {
         String rawPath = ctx.req().getRequestURI();
         int rest = rawPath.indexOf("/openai/-/");
         URI target = proxy.settings().target(rest < 0 ? "/" + path : rawPath.substring(rest + "/openai/-".length()), ctx.queryString());
-        Principal principal = ctx.attribute(GatewayApp.PRINCIPAL);
+        Principal principal = ctx.attribute(RequestContext.PRINCIPAL_ATTRIBUTE);
         proxy.forward(ctx, target, config.identity().describe(principal, ctx.pathParam("workspace")));
     }
 }

@@ -3,7 +3,7 @@ package io.keygate.gateway.upstream;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.keygate.gateway.GatewayApp;
+import io.keygate.gateway.auth.RequestContext;
 import io.keygate.gateway.web.RouteModule;
 import io.keygate.gateway.auth.IdentityHeaderNames;
 import io.keygate.gateway.auth.Principal;
@@ -61,8 +61,8 @@ public final class UpstreamRoutes implements RouteModule {
             throw io.keygate.core.ApiException.badRequest("the request path must name " + route.prefix() + " literally");
         }
         String upstreamPath = route.stripPrefix() ? rawPath.substring(Math.min(rawPath.length(), route.prefix().length())) : rawPath;
-        Principal principal = ctx.attribute(GatewayApp.PRINCIPAL);
-        String workspace = ctx.attribute(GatewayApp.WORKSPACE);
+        Principal principal = ctx.attribute(RequestContext.PRINCIPAL_ATTRIBUTE);
+        String workspace = ctx.attribute(RequestContext.WORKSPACE_ATTRIBUTE);
         proxy.forward(ctx, route.settings().target(upstreamPath.isEmpty() ? "/" : upstreamPath, ctx.queryString()),
                 identity.describe(principal, workspace));
     }

@@ -6,7 +6,7 @@ import io.javalin.config.RoutesConfig;
 /**
  * A group of routes plugged into the gateway. Every route registered here sits behind the
  * authentication and policy before-handler; handlers find the verified caller in the context
- * attributes {@link GatewayApp#PRINCIPAL}, {@link GatewayApp#TOKEN} and {@link GatewayApp#WORKSPACE}.
+ * attributes {@link io.keygate.gateway.auth.RequestContext}.
  */
 @FunctionalInterface
 public interface RouteModule {

@@ -2,7 +2,7 @@ package io.keygate.gateway.web;
 
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import io.keygate.gateway.GatewayApp;
+import io.keygate.gateway.auth.RequestContext;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 
@@ -48,7 +48,7 @@ public final class UnreadBodyDrain implements Handler {
 
     /** Let through, or refused by the policy after the caller was identified. */
     private static boolean tokenWasVerified(Context ctx) {
-        return ctx.attribute(GatewayApp.PRINCIPAL) != null || ctx.attribute(GatewayApp.REFUSED_PRINCIPAL) != null;
+        return ctx.attribute(RequestContext.PRINCIPAL_ATTRIBUTE) != null || ctx.attribute(RequestContext.REFUSED_PRINCIPAL_ATTRIBUTE) != null;
     }
 
     private static boolean readToEnd(ServletInputStream body, long declared) throws IOException {

@@ -2,6 +2,7 @@ package io.keygate.gateway.support;
 
 import io.javalin.http.HandlerType;
 import io.keygate.gateway.GatewayApp;
+import io.keygate.gateway.auth.RequestContext;
 import io.keygate.gateway.web.RouteModule;
 import io.keygate.gateway.audit.AuditEntry;
 import io.keygate.gateway.audit.AuditSink;
@@ -28,8 +29,8 @@ public final class TestGateway implements AutoCloseable {
     public static final RouteModule ECHO = routes -> {
         for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE)) {
             routes.addHttpHandler(method, "/*", ctx -> {
-                Principal principal = ctx.attribute(GatewayApp.PRINCIPAL);
-                String workspace = ctx.attribute(GatewayApp.WORKSPACE);
+                Principal principal = ctx.attribute(RequestContext.PRINCIPAL_ATTRIBUTE);
+                String workspace = ctx.attribute(RequestContext.WORKSPACE_ATTRIBUTE);
                 ctx.json(Map.of("principal", principal == null ? "" : principal.id(), "workspace", String.valueOf(workspace)));
             });
         }

@@ -2,6 +2,7 @@ package io.keygate.it.gateway;
 
 import io.javalin.http.HandlerType;
 import io.keygate.gateway.GatewayApp;
+import io.keygate.gateway.auth.RequestContext;
 import io.keygate.gateway.web.RouteModule;
 import io.keygate.gateway.auth.Principal;
 import io.keygate.gateway.config.ConfigLoader;
@@ -15,7 +16,7 @@ final class EchoGateway implements AutoCloseable {
     private static final RouteModule ECHO = routes -> {
         for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE)) {
             routes.addHttpHandler(method, "/*", ctx -> {
-                Principal principal = ctx.attribute(GatewayApp.PRINCIPAL);
+                Principal principal = ctx.attribute(RequestContext.PRINCIPAL_ATTRIBUTE);
                 ctx.json(Map.of("principal", principal == null ? "" : principal.id(),
                         "platform_admin", principal != null && principal.platformAdmin(),
                         "workspaces", principal == null ? Map.of() : principal.workspaceRoles()));
