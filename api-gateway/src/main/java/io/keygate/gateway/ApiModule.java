@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.keygate.core.ApiException;
 import io.keygate.core.ResourceNames;
+import io.keygate.core.api.ExtensionApi;
 import io.keygate.gateway.audit.JdbcAuditSink;
 import io.keygate.gateway.audit.query.AuditEntries;
 import io.keygate.gateway.audit.query.AuditRoutes;
@@ -88,9 +89,9 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         this.resources = new ResourceRepository(database, json.mapper());
         this.cleanups = new CleanupRepository(database);
         if (settings.hasKeycloak()) {
-            ExtensionClient client = new ExtensionClient(settings.realmUrl() + "/keygate");
+            ExtensionClient client = new ExtensionClient(ExtensionApi.baseUrl(settings.realmUrl()));
             ServiceAccountTokens tokens = new ServiceAccountTokens(
-                    URI.create(settings.realmUrl() + "/protocol/openid-connect/token"), settings.gatewayClientId(),
+                    URI.create(ExtensionApi.tokenEndpoint(settings.realmUrl())), settings.gatewayClientId(),
                     settings.gatewayClientSecret(), json.mapper(), Clock.systemUTC());
             this.extension = Optional.of(client);
             this.serviceTokens = Optional.of(tokens);
@@ -110,7 +111,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         StoreConfig store = new StoreConfig(tree.string("storage.jdbcUrl"), tree.string("storage.user"),
                 tree.string("storage.password"), tree.integer("storage.poolSize", 1, 256));
         GatewayConfig.Keycloak keycloak = config.keycloak();
-        String realmUrl = keycloak.url().toString().replaceAll("/+$", "") + "/realms/" + keycloak.realm();
+        String realmUrl = keycloak.realmUrl();
         boolean callerless = !config.auth().enabled() || config.auth().devPrincipalHeader();
         DiscoverySettings discovery = new DiscoverySettings(config.auth().enabled(), tree.string("auth.discovery.clientId"),
                 tree.string("auth.discovery.defaultScopes"), tree.string("auth.discovery.scopePrefix"));
@@ -196,7 +197,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         if (extension.isEmpty() || serviceTokens.isEmpty()) {
             return true;
         }
-        int status = extension.get().get("/workspaces/" + workspace, Map.of(), serviceToken(serviceTokens.get())).status();
+        int status = extension.get().get(ExtensionApi.workspacePath(workspace), Map.of(), serviceToken(serviceTokens.get())).status();
         if (status == 404) {
             return false;
         }

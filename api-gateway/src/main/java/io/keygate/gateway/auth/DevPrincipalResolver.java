@@ -2,14 +2,13 @@ package io.keygate.gateway.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keygate.core.api.ExtensionApi;
 import io.keygate.gateway.config.GatewayConfig;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -80,7 +79,7 @@ public class DevPrincipalResolver {
     }
 
     private Principal lookup(String principal) {
-        String url = keycloak.keygateApi() + "/principals/" + URLEncoder.encode(principal, StandardCharsets.UTF_8).replace("+", "%20") + "/workspaces";
+        String url = keycloak.keygateApi() + ExtensionApi.principalWorkspacesPath(principal);
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                     .header("Authorization", "Bearer " + serviceToken.token()).header("Accept", "application/json").GET().build();

@@ -1,5 +1,6 @@
 package io.keygate.gateway.auth;
 
+import io.keygate.core.api.ExtensionApi;
 import io.keygate.gateway.config.GatewayConfig;
 import io.keygate.gateway.config.IssuerSettings;
 import java.util.List;
@@ -35,13 +36,13 @@ public final class FreshWorkspaceRoles {
         this.source = source;
         this.issuerName = issuerName;
         this.issuerUrl = issuerUrl;
-        this.endpoint = issuerUrl + "/keygate/me/workspaces";
+        this.endpoint = ExtensionApi.myWorkspacesUrl(issuerUrl);
         this.answers = new VerifiedTokenCache(maxEntries);
     }
 
     /** The lookup for the configured keygate realm, or null when no configured issuer is that realm. */
     public static FreshWorkspaceRoles forConfiguredRealm(GatewayConfig config, OverageResolver source) {
-        String realmIssuer = config.keycloak().url().toString().replaceAll("/+$", "") + "/realms/" + config.keycloak().realm();
+        String realmIssuer = config.keycloak().realmUrl();
         List<IssuerSettings> issuers = config.issuers();
         for (IssuerSettings issuer : issuers) {
             if (issuer.issuer().equals(realmIssuer)) {

@@ -1,6 +1,7 @@
 package io.keygate.gateway.config;
 
 import io.keygate.core.OrgRole;
+import io.keygate.core.api.ExtensionApi;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,15 +53,18 @@ public record GatewayConfig(
     /** The Keycloak the extension runs in, and the gateway's own client there. */
     public record Keycloak(URI url, String realm, String clientId, String clientSecret) {
 
+        /** {@code <url>/realms/<realm>}: the realm's URL, which is also its token issuer. */
+        public String realmUrl() {
+            return ExtensionApi.realmUrl(url.toString(), realm);
+        }
+
         /** Base URL of the extension's REST API: {@code <url>/realms/<realm>/keygate}. */
         public String keygateApi() {
-            String base = url.toString().replaceAll("/+$", "");
-            return base + "/realms/" + realm + "/keygate";
+            return ExtensionApi.baseUrl(realmUrl());
         }
 
         public String tokenEndpoint() {
-            String base = url.toString().replaceAll("/+$", "");
-            return base + "/realms/" + realm + "/protocol/openid-connect/token";
+            return ExtensionApi.tokenEndpoint(realmUrl());
         }
     }
 

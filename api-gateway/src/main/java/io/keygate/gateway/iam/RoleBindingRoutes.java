@@ -2,6 +2,7 @@ package io.keygate.gateway.iam;
 
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.keygate.core.api.ExtensionApi;
 import io.keygate.core.iam.RoleBindings;
 import io.keygate.gateway.freshness.WriteWait;
 import io.keygate.gateway.web.Json;
@@ -41,10 +42,10 @@ public final class RoleBindingRoutes {
 
     public void register(RouteTable table) {
         table.add(HandlerType.GET, RoleBindings.PATH, "iam", "List role bindings, active and revoked (PlatformAdmin)", 200,
-                ctx -> calls.relay(ctx, calls.client(ctx).getAll(RoleBindings.EXTENSION_PATH, listQuery(ctx), calls.token(ctx)), 200));
+                ctx -> calls.relay(ctx, calls.client(ctx).getAll(ExtensionApi.roleBindingsPath(), listQuery(ctx), calls.token(ctx)), 200));
         table.add(HandlerType.POST, RoleBindings.PATH, "iam", "Create a role binding (PlatformAdmin)", 200, ctx -> {
             String body = json.objectBody(ctx).toString();
-            calls.relay(ctx, write(ctx, token -> calls.client(ctx).post(RoleBindings.EXTENSION_PATH, token, body)), 200);
+            calls.relay(ctx, write(ctx, token -> calls.client(ctx).post(ExtensionApi.roleBindingsPath(), token, body)), 200);
         });
         table.add(HandlerType.GET, BINDING, "iam", "Get a role binding by name (PlatformAdmin)", 200,
                 ctx -> calls.relay(ctx, calls.client(ctx).get(bindingPath(ctx), Map.of(), calls.token(ctx)), 200));
@@ -64,6 +65,6 @@ public final class RoleBindingRoutes {
     }
 
     private static String bindingPath(Context ctx) {
-        return RoleBindings.EXTENSION_PATH + "/" + ExtensionClient.segment(ctx.pathParam("name"));
+        return ExtensionApi.roleBindingPath(ctx.pathParam("name"));
     }
 }

@@ -1,13 +1,12 @@
 package io.keygate.gateway.workspaces;
 
 import io.keygate.core.ApiException;
+import io.keygate.core.api.ExtensionApi;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +43,6 @@ public final class ExtensionClient {
         }
     }
 
-    /** Names the principal a platform-admin service account acts for (honoured by the extension only then). */
-    public static final String ACT_AS_HEADER = "X-Keygate-Act-As";
-
     private final String baseUrl;
     private final HttpClient http;
     private final String actAs;
@@ -82,7 +78,7 @@ public final class ExtensionClient {
     /** A GET with every value of every query parameter passed on (repeated names stay repeated). */
     public Reply getAll(String path, Map<String, List<String>> query, String token) {
         StringJoiner joined = new StringJoiner("&", "?", "");
-        query.forEach((key, values) -> values.forEach(value -> joined.add(segment(key) + "=" + segment(value))));
+        query.forEach((key, values) -> values.forEach(value -> joined.add(ExtensionApi.segment(key) + "=" + ExtensionApi.segment(value))));
         return send("GET", path + (query.isEmpty() ? "" : joined.toString()), token, null);
     }
 
@@ -98,17 +94,12 @@ public final class ExtensionClient {
         return send("DELETE", path, token, null);
     }
 
-    /** One path segment, percent-encoded (principals such as {@code *} or emails). */
-    public static String segment(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A");
-    }
-
     private static String queryString(Map<String, String> query) {
         if (query.isEmpty()) {
             return "";
         }
         StringJoiner joined = new StringJoiner("&", "?", "");
-        query.forEach((key, value) -> joined.add(segment(key) + "=" + segment(value)));
+        query.forEach((key, value) -> joined.add(ExtensionApi.segment(key) + "=" + ExtensionApi.segment(value)));
         return joined.toString();
     }
 
@@ -118,7 +109,7 @@ public final class ExtensionClient {
                 .header("Accept", "application/json")
                 .header("Authorization", "Bearer " + token);
         if (actAs != null) {
-            request.header(ACT_AS_HEADER, actAs);
+            request.header(ExtensionApi.ACT_AS_HEADER, actAs);
         }
         if (json != null) {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));

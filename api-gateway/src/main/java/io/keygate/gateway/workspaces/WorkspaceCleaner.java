@@ -1,5 +1,6 @@
 package io.keygate.gateway.workspaces;
 
+import io.keygate.core.api.ExtensionApi;
 import io.keygate.gateway.resources.ResourceRepository;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -147,7 +148,7 @@ public final class WorkspaceCleaner implements AutoCloseable {
             setRemoteStage(workspace, token, CleanupStage.deleting);
             cleanups.setStage(workspace, CleanupStage.deleting, null);
             int removed = resources.deleteWorkspaceContents(workspace);
-            ExtensionClient.Reply deleted = extension.delete("/workspaces/" + ExtensionClient.segment(workspace), token);
+            ExtensionClient.Reply deleted = extension.delete(ExtensionApi.workspacePath(workspace), token);
             if (!deleted.isSuccess() && deleted.status() != 404) {
                 throw new IllegalStateException("Keycloak refused to delete the workspace: " + deleted.status() + " " + deleted.body());
             }
@@ -160,7 +161,7 @@ public final class WorkspaceCleaner implements AutoCloseable {
     }
 
     private void setRemoteStage(String workspace, String token, CleanupStage stage) {
-        ExtensionClient.Reply reply = extension.put("/workspaces/" + ExtensionClient.segment(workspace) + "/deletion-stage",
+        ExtensionClient.Reply reply = extension.put(ExtensionApi.deletionStagePath(workspace),
                 token, "{\"stage\":\"" + stage.name() + "\"}");
         if (!reply.isSuccess()) {
             throw new IllegalStateException("could not set deletion stage " + stage + ": " + reply.status() + " " + reply.body());

@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.keygate.core.ApiException;
 import io.keygate.core.Descriptions;
+import io.keygate.core.api.ExtensionApi;
 import io.keygate.gateway.freshness.WriteWait;
 import io.keygate.gateway.resources.ResourceKind;
 import io.keygate.gateway.resources.ResourceRepository;
@@ -165,7 +166,7 @@ public final class WorkspaceRoutes {
     }
 
     private void startCleanup(Context ctx, String name, String id, String token) {
-        ExtensionClient.Reply staged = client(ctx).put(workspacePath(name) + "/deletion-stage", token,
+        ExtensionClient.Reply staged = client(ctx).put(ExtensionApi.deletionStagePath(name), token,
                 "{\"stage\":\"" + CleanupStage.pending.name() + "\"}");
         if (!staged.isSuccess()) {
             relay(ctx, staged, 202);
@@ -217,15 +218,15 @@ public final class WorkspaceRoutes {
     }
 
     private static String workspacePath(String name) {
-        return "/workspaces/" + ExtensionClient.segment(name);
+        return ExtensionApi.workspacePath(name);
     }
 
     private static String membersPath(Context ctx) {
-        return workspacePath(ctx.pathParam("workspace")) + "/members";
+        return ExtensionApi.membersPath(ctx.pathParam("workspace"));
     }
 
     private static String memberPath(Context ctx) {
-        return membersPath(ctx) + "/" + ExtensionClient.segment(ctx.pathParam("principal_id"));
+        return ExtensionApi.memberPath(ctx.pathParam("workspace"), ctx.pathParam("principal_id"));
     }
 
     private void relay(Context ctx, ExtensionClient.Reply reply, int successStatus) {

@@ -31,7 +31,8 @@ class ConfigLoaderTest {
         GatewayConfig config = ConfigLoader.fromYaml(ONE_ISSUER, Map.of());
         assertTrue(config.auth().enabled());
         assertFalse(config.auth().devPrincipalHeader(), "dev header is off by default");
-        assertEquals("platform-admin", config.auth().platformAdminRole());
+        assertEquals(io.keygate.core.WorkspaceLayout.PLATFORM_ADMIN_ROLE, config.auth().platformAdminRole(),
+                "the default is the extension's default (spi-realm-restapi-extension--keygate--platform-admin-role)");
         IssuerSettings issuer = config.issuers().get(0);
         assertEquals(List.of("RS256"), issuer.algorithms());
         assertEquals(Duration.ofSeconds(30), issuer.clockSkew());

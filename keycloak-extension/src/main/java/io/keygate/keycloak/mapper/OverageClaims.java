@@ -2,6 +2,7 @@ package io.keygate.keycloak.mapper;
 
 import io.keygate.core.ClaimNames;
 import io.keygate.core.Role;
+import io.keygate.core.api.ExtensionApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ public final class OverageClaims {
     public static final String SOURCE = "src1";
 
     /** Path below the realm issuer where the full workspace map is served. */
-    public static final String ENDPOINT_PATH = "/keygate/me/workspaces";
+    public static final String ENDPOINT_PATH = "/" + ExtensionApi.PROVIDER_ID + "/" + ExtensionApi.MY_WORKSPACES;
 
     private OverageClaims() {
     }

@@ -24,10 +24,17 @@ public final class RoleResolver {
 
     private final KeycloakSession session;
     private final RealmModel realm;
+    private final PlatformAdminRole platformAdminRole;
 
+    /** A resolver that reads the platform-admin role from the server's configuration ({@link PlatformAdminRole#configured()}). */
     public RoleResolver(KeycloakSession session, RealmModel realm) {
+        this(session, realm, PlatformAdminRole.configured());
+    }
+
+    public RoleResolver(KeycloakSession session, RealmModel realm, PlatformAdminRole platformAdminRole) {
         this.session = session;
         this.realm = realm;
+        this.platformAdminRole = platformAdminRole;
     }
 
     /** Effective role per visible workspace: explicit bindings, wildcards and built-ins combined. */
@@ -79,9 +86,9 @@ public final class RoleResolver {
         return Optional.ofNullable(best);
     }
 
-    /** True when the user holds the realm role {@code platform-admin} (directly, by group or composite). */
+    /** True when the user holds the configured platform-admin realm role (directly, by group or composite). */
     public boolean isPlatformAdmin(UserModel user) {
-        RoleModel platformAdmin = realm.getRole(WorkspaceLayout.PLATFORM_ADMIN_ROLE);
+        RoleModel platformAdmin = realm.getRole(platformAdminRole.name());
         return platformAdmin != null && user.hasRole(platformAdmin);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keygate.core.ApiException;
 import io.keygate.core.WorkspaceLayout;
+import io.keygate.core.api.ExtensionApi;
 import io.keygate.core.iam.RoleBindings;
 import io.keygate.keycloak.membership.Principals;
 import io.keygate.keycloak.membership.RoleResolver;
@@ -45,9 +46,6 @@ import org.keycloak.services.resources.admin.AdminAuth;
  */
 public final class KeygateResource {
 
-    /** Header naming the principal a platform-admin service account acts for. */
-    static final String ACT_AS_HEADER = "X-Keygate-Act-As";
-
     private static final Logger LOG = Logger.getLogger(KeygateResource.class);
 
     /** The routes' path templates as patterns, read from the annotations so they cannot drift from them. */
@@ -73,14 +71,14 @@ public final class KeygateResource {
     }
 
     @GET
-    @Path("workspaces")
+    @Path(ExtensionApi.WORKSPACES)
     public Response listWorkspaces(@QueryParam("page") String page, @QueryParam("page_size") String pageSize,
                                    @QueryParam("sort") String sort) {
         return read(api -> api.workspaces().list(PageRequest.parse(page, pageSize, sort, PageRequest.DEFAULT_SORT)));
     }
 
     @POST
-    @Path("workspaces")
+    @Path(ExtensionApi.WORKSPACES)
     public Response createWorkspace(String body) {
         return handle(201, auth -> {
             var request = bodies.object(body);
@@ -90,13 +88,13 @@ public final class KeygateResource {
     }
 
     @GET
-    @Path("workspaces/{name}")
+    @Path(ExtensionApi.WORKSPACE)
     public Response getWorkspace(@PathParam("name") String name) {
         return read(api -> api.workspaces().get(name));
     }
 
     @PUT
-    @Path("workspaces/{name}")
+    @Path(ExtensionApi.WORKSPACE)
     public Response updateWorkspace(@PathParam("name") String name, String body) {
         return handle(200, auth -> {
             var request = bodies.object(body);
@@ -105,7 +103,7 @@ public final class KeygateResource {
     }
 
     @DELETE
-    @Path("workspaces/{name}")
+    @Path(ExtensionApi.WORKSPACE)
     public Response deleteWorkspace(@PathParam("name") String name) {
         return handle(204, auth -> write(auth, name, api -> {
             api.workspaces().delete(name);
@@ -114,7 +112,7 @@ public final class KeygateResource {
     }
 
     @PUT
-    @Path("workspaces/{name}/deletion-stage")
+    @Path(ExtensionApi.DELETION_STAGE)
     public Response setDeletionStage(@PathParam("name") String name, String body) {
         return handle(200, auth -> {
             var request = bodies.object(body);
@@ -123,14 +121,14 @@ public final class KeygateResource {
     }
 
     @GET
-    @Path("workspaces/{name}/members")
+    @Path(ExtensionApi.MEMBERS)
     public Response listMembers(@PathParam("name") String name, @QueryParam("page") String page,
                                 @QueryParam("page_size") String pageSize, @QueryParam("sort") String sort) {
         return read(api -> api.members().listMembers(name, PageRequest.parse(page, pageSize, sort, MemberApi.MEMBER_ORDER)));
     }
 
     @POST
-    @Path("workspaces/{name}/members")
+    @Path(ExtensionApi.MEMBERS)
     public Response addMember(@PathParam("name") String name, String body) {
         return handle(201, auth -> {
             var request = bodies.object(body);
@@ -139,7 +137,7 @@ public final class KeygateResource {
     }
 
     @PUT
-    @Path("workspaces/{name}/members/{principal}")
+    @Path(ExtensionApi.MEMBER)
     public Response replaceMember(@PathParam("name") String name, @PathParam("principal") String principal, String body) {
         return handle(200, auth -> {
             var request = bodies.object(body);
@@ -148,7 +146,7 @@ public final class KeygateResource {
     }
 
     @DELETE
-    @Path("workspaces/{name}/members/{principal}")
+    @Path(ExtensionApi.MEMBER)
     public Response removeMember(@PathParam("name") String name, @PathParam("principal") String principal) {
         return handle(204, auth -> write(auth, name, api -> {
             api.members().removeMember(name, principal);
@@ -159,13 +157,13 @@ public final class KeygateResource {
     // ---- NeMo Platform's IAM role bindings (PlatformAdmin), over the binding history; writes are member writes
 
     @GET
-    @Path("role-bindings")
+    @Path(ExtensionApi.ROLE_BINDINGS)
     public Response listRoleBindings() {
         return read(api -> api.roleBindings().list(session.getContext().getUri().getQueryParameters()));
     }
 
     @POST
-    @Path("role-bindings")
+    @Path(ExtensionApi.ROLE_BINDINGS)
     public Response createRoleBinding(String body) {
         return handle(200, auth -> {
             var request = bodies.object(body);
@@ -175,13 +173,13 @@ public final class KeygateResource {
     }
 
     @GET
-    @Path("role-bindings/{name}")
+    @Path(ExtensionApi.ROLE_BINDING)
     public Response getRoleBinding(@PathParam("name") String name) {
         return read(api -> api.roleBindings().get(name));
     }
 
     @DELETE
-    @Path("role-bindings/{name}")
+    @Path(ExtensionApi.ROLE_BINDING)
     public Response revokeRoleBinding(@PathParam("name") String name) {
         return handle(200, auth -> {
             String workspace = api(session, session.getContext().getRealm(), auth).roleBindings().workspaceOf(name);
@@ -190,13 +188,13 @@ public final class KeygateResource {
     }
 
     @GET
-    @Path("me/workspaces")
+    @Path(ExtensionApi.MY_WORKSPACES)
     public Response myWorkspaces() {
         return read(api -> api.workspaces().myWorkspaces());
     }
 
     @GET
-    @Path("principals/{principal}/workspaces")
+    @Path(ExtensionApi.PRINCIPAL_WORKSPACES)
     public Response principalWorkspaces(@PathParam("principal") String principal) {
         return read(api -> api.workspaces().principalWorkspaces(principal));
     }
@@ -272,12 +270,12 @@ public final class KeygateResource {
 
     /**
      * The user decisions are made for. Normally the token's user. A platform-admin service account
-     * (the gateway, in its dev-header mode) may name another principal in {@value #ACT_AS_HEADER};
+     * (the gateway, in its dev-header mode) may name another principal in {@value ExtensionApi#ACT_AS_HEADER};
      * anyone else who sends it is refused rather than silently ignored. Admin events still record
      * the service account as the one who acted.
      */
     private UserModel actingFor(KeycloakSession target, RealmModel realm, UserModel tokenUser, RoleResolver resolver) {
-        String principal = session.getContext().getHttpRequest().getHttpHeaders().getHeaderString(ACT_AS_HEADER);
+        String principal = session.getContext().getHttpRequest().getHttpHeaders().getHeaderString(ExtensionApi.ACT_AS_HEADER);
         if (principal == null || principal.isBlank()) {
             return tokenUser;
         }

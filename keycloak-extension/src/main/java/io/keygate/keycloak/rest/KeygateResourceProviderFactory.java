@@ -2,6 +2,9 @@ package io.keygate.keycloak.rest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.auto.service.AutoService;
+import io.keygate.core.api.ExtensionApi;
+import io.keygate.keycloak.membership.PlatformAdminRole;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import org.jboss.logging.Logger;
@@ -15,12 +18,13 @@ import org.keycloak.services.resource.RealmResourceProviderFactory;
 /**
  * Registers the keygate REST API at {@code /realms/{realm}/keygate}; owns the per-workspace locks
  * and the {@link ApiTokenPolicy} read from this provider's configuration
- * ({@code spi-realm-restapi-extension--keygate--*}) at start-up.
+ * ({@code spi-realm-restapi-extension--keygate--*}) at start-up, and declares the
+ * {@link PlatformAdminRole} property that the whole extension reads.
  */
 @AutoService(RealmResourceProviderFactory.class)
 public final class KeygateResourceProviderFactory implements RealmResourceProviderFactory {
 
-    public static final String ID = "keygate";
+    public static final String ID = ExtensionApi.PROVIDER_ID;
 
     private static final Logger LOG = Logger.getLogger(KeygateResourceProviderFactory.class);
 
@@ -36,13 +40,16 @@ public final class KeygateResourceProviderFactory implements RealmResourceProvid
     @Override
     public void init(Config.Scope config) {
         tokenPolicy = ApiTokenPolicy.from(config);
-        LOG.infof("keygate REST API accepts access tokens with audience %s and service-account tokens of %s",
-                new TreeSet<>(tokenPolicy.audiences()), new TreeSet<>(tokenPolicy.serviceAccountClients()));
+        LOG.infof("keygate REST API accepts access tokens with audience %s and service-account tokens of %s; PlatformAdmin is realm role '%s'",
+                new TreeSet<>(tokenPolicy.audiences()), new TreeSet<>(tokenPolicy.serviceAccountClients()),
+                PlatformAdminRole.from(config).name());
     }
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        return ApiTokenPolicy.configMetadata();
+        List<ProviderConfigProperty> properties = new ArrayList<>(ApiTokenPolicy.configMetadata());
+        properties.addAll(PlatformAdminRole.configMetadata());
+        return properties;
     }
 
     @Override

@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 
 /**
  * NeMo Platform's IAM role-bindings API as both sides of keygate speak it: the gateway's public
- * path, the extension's route under {@code /realms/{realm}/keygate}, the headers that carry the
+ * path, the headers that carry the
  * propagation of a write, and the public {@code name} of a binding.
  *
  * <p>A binding's name is derived from its row id in the extension's {@code KEYGATE_BINDING} table,
@@ -16,9 +16,6 @@ public final class RoleBindings {
 
     /** The gateway's public collection ({@code /{name}} for one binding). */
     public static final String PATH = "/apis/auth/v2/iam/role-bindings";
-
-    /** The extension's collection, relative to {@code /realms/{realm}/keygate}. */
-    public static final String EXTENSION_PATH = "/role-bindings";
 
     /** NeMo Platform's query parameter on member and role-binding writes; {@code true} when absent. */
     public static final String WAIT_PARAM = "wait_role_propagation";
