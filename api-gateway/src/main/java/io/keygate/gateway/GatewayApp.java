@@ -5,7 +5,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.keygate.core.ApiException;
-import io.keygate.core.policy.PolicyEngine;
+import io.keygate.gateway.policy.PolicyEngine;
 import io.keygate.gateway.audit.AuditRecorder;
 import io.keygate.gateway.audit.AuditSink;
 import io.keygate.gateway.audit.LoggingAuditSink;

@@ -1,6 +1,6 @@
 package io.keygate.gateway.auth;
 
-import io.keygate.core.policy.Caller;
+import io.keygate.gateway.policy.Caller;
 
 /**
  * A verified principal together with its policy view (computed once, reused for every request

@@ -1,6 +1,6 @@
 package io.keygate.gateway.auth;
 
-import io.keygate.core.policy.PolicyEngine;
+import io.keygate.gateway.policy.PolicyEngine;
 import java.util.Set;
 
 /**

@@ -2,7 +2,7 @@ package io.keygate.gateway.auth;
 
 import io.keygate.core.OrgRole;
 import io.keygate.core.Role;
-import io.keygate.core.policy.Caller;
+import io.keygate.gateway.policy.Caller;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;

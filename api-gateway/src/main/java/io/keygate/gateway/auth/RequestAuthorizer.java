@@ -1,7 +1,7 @@
 package io.keygate.gateway.auth;
 
-import io.keygate.core.policy.Decision;
-import io.keygate.core.policy.PolicyEngine;
+import io.keygate.gateway.policy.Decision;
+import io.keygate.gateway.policy.PolicyEngine;
 import java.util.Map;
 import java.util.Set;
 

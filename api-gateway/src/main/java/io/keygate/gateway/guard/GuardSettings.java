@@ -1,6 +1,6 @@
 package io.keygate.gateway.guard;
 
-import io.keygate.core.policy.PolicyEngine;
+import io.keygate.gateway.policy.PolicyEngine;
 import io.keygate.gateway.auth.IdentityHeaderNames;
 import io.keygate.gateway.auth.RequestAuthorizer;
 import io.keygate.gateway.config.ConfigTree;

@@ -1,8 +1,5 @@
 package io.keygate.gateway.policy;
 
-import io.keygate.core.policy.PolicyEngine;
-import io.keygate.core.policy.PolicyException;
-import io.keygate.core.policy.PolicyModel;
 import io.keygate.gateway.config.ConfigException;
 import io.keygate.gateway.config.ConfigLoader;
 import java.io.IOException;

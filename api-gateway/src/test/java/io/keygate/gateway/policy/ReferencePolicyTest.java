@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keygate.core.Role;
-import io.keygate.core.policy.Decision;
-import io.keygate.core.policy.PolicyEngine;
 import io.keygate.gateway.auth.AuthenticatedCaller;
 import io.keygate.gateway.auth.Principal;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.keygate.core.policy;
+package io.keygate.gateway.policy;
 
 /**
  * The outcome of one policy decision.

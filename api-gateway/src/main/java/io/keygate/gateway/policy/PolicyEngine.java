@@ -1,4 +1,4 @@
-package io.keygate.core.policy;
+package io.keygate.gateway.policy;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.keygate.core.policy;
+package io.keygate.gateway.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
