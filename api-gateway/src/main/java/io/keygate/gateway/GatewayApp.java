@@ -5,6 +5,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.keygate.core.ApiException;
+import io.keygate.core.api.ErrorBody;
 import io.keygate.gateway.policy.PolicyEngine;
 import io.keygate.gateway.audit.AuditRecorder;
 import io.keygate.gateway.audit.AuditSink;
@@ -35,7 +36,6 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -179,7 +179,7 @@ public final class GatewayApp {
     /** Writes {@code {"detail": ...}} with the given status; the shape of every gateway error. */
     public static void error(Context ctx, int status, String detail) {
         try {
-            ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(Map.of("detail", detail)));
+            ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(new ErrorBody(detail)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             ctx.status(status).result("{\"detail\":\"error\"}");
         }

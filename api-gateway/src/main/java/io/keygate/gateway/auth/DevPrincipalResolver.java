@@ -1,8 +1,9 @@
 package io.keygate.gateway.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keygate.core.api.ExtensionApi;
+import io.keygate.core.api.WorkspaceRolesBody;
 import io.keygate.gateway.config.GatewayConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -90,10 +91,10 @@ public class DevPrincipalResolver {
             if (response.statusCode() != 200) {
                 throw AuthFailure.unavailable("cannot look up roles of principal: Keycloak answered HTTP " + response.statusCode());
             }
-            JsonNode body = JSON.readTree(response.body());
-            Map<String, Object> workspaces = new LinkedHashMap<>();
-            body.path("workspaces").properties().forEach(e -> workspaces.put(e.getKey(), e.getValue().asText()));
-            boolean platformAdmin = body.path("platform_admin").asBoolean(false);
+            WorkspaceRolesBody.OfPrincipal body = JSON.readerFor(WorkspaceRolesBody.OfPrincipal.class)
+                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(response.body());
+            Map<String, Object> workspaces = new LinkedHashMap<>(body.workspaces());
+            boolean platformAdmin = body.platform_admin();
             String email = principal.contains("@") ? principal : null;
             return new Principal(principal, email, principal, PrincipalMapper.parseRoles(workspaces), Map.of(), Set.of(),
                     platformAdmin, ISSUER);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.keygate.core.ApiException;
 import io.keygate.core.Descriptions;
+import io.keygate.core.api.ErrorBody;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -62,9 +63,7 @@ public final class Json {
 
     /** Writes {@code {"detail": detail}} with {@code status}. */
     public void error(Context ctx, int status, String detail) {
-        ObjectNode error = mapper.createObjectNode();
-        error.put("detail", detail);
-        send(ctx, status, error);
+        send(ctx, status, mapper.valueToTree(new ErrorBody(detail)));
     }
 
     /** NeMo's delete response: {@code {"id": ..., "message": "Resource deleted successfully."}}. */

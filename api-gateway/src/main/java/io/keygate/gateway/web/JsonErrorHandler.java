@@ -1,8 +1,8 @@
 package io.keygate.gateway.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keygate.core.api.ErrorBody;
 import java.nio.ByteBuffer;
-import java.util.Map;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -44,7 +44,7 @@ public final class JsonErrorHandler extends ErrorHandler {
             return true;
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        byte[] body = mapper.writeValueAsBytes(Map.of("detail", detail(status, reason)));
+        byte[] body = mapper.writeValueAsBytes(new ErrorBody(detail(status, reason)));
         response.write(true, ByteBuffer.wrap(body), callback);
         return true;
     }

@@ -2,8 +2,8 @@ package io.keygate.gateway.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keygate.core.api.PageBody;
 import java.util.List;
 
 /**
@@ -20,18 +20,9 @@ public record Page<T>(List<T> data, PageRequest request, long totalResults) {
         return totalResults == 0 ? 0 : (totalResults + request.pageSize() - 1) / request.pageSize();
     }
 
-    /** The wire form, each item turned into JSON by {@code toJson}. */
+    /** The wire form ({@link PageBody}), each item turned into JSON by {@code toJson}. */
     public ObjectNode toJson(ObjectMapper mapper, java.util.function.Function<T, JsonNode> toJson) {
-        ObjectNode page = mapper.createObjectNode();
-        ArrayNode items = page.putArray("data");
-        data.forEach(item -> items.add(toJson.apply(item)));
-        ObjectNode pagination = page.putObject("pagination");
-        pagination.put("page", request.page());
-        pagination.put("page_size", request.pageSize());
-        pagination.put("current_page_size", data.size());
-        pagination.put("total_pages", totalPages());
-        pagination.put("total_results", totalResults);
-        page.put("sort", request.sort());
-        return page;
+        List<JsonNode> items = data.stream().map(toJson).toList();
+        return mapper.valueToTree(PageBody.of(items, request.page(), request.pageSize(), totalResults, request.sort()));
     }
 }

@@ -3,6 +3,7 @@ package io.keygate.gateway.workspaces;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.keygate.core.ApiException;
+import io.keygate.core.api.ErrorBody;
 import io.keygate.core.iam.RoleBindings;
 import io.keygate.gateway.auth.DevPrincipalResolver;
 import io.keygate.gateway.freshness.WriteWait;
@@ -78,7 +79,7 @@ public final class ExtensionCalls {
             return;
         }
         JsonNode body = parse(reply.body());
-        String detail = body.path("detail").isTextual() ? body.path("detail").asText()
+        String detail = body.path(ErrorBody.DETAIL).isTextual() ? body.path(ErrorBody.DETAIL).asText()
                 : "the identity provider answered " + reply.status();
         int status = reply.status() >= 500 ? 502 : reply.status();
         if (status == 401) {

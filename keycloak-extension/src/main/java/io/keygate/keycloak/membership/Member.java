@@ -1,14 +1,13 @@
 package io.keygate.keycloak.membership;
 
 import io.keygate.core.Role;
+import io.keygate.core.api.MemberBody;
 import io.keygate.keycloak.binding.BindingEntity;
 import io.keygate.keycloak.workspace.Timestamps;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedSet;
 
 /** One row of a workspace's member list: a user, the wildcard {@code *}, or a pending grant to an email. */
@@ -26,18 +25,15 @@ public record Member(String principal, SortedSet<Role> roles, Grant grant, boole
         return new Member(principal, Memberships.rolesOf(rows), first, pending);
     }
 
-    /** The wire shape {@code {principal, roles, granted_at, granted_by}} plus {@code pending: true} for pending grants. */
-    public Map<String, Object> toJson() {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("principal", principal);
+    /** The wire shape {@code {principal, roles, granted_at, granted_by}}. */
+    public MemberBody body() {
         List<String> names = new ArrayList<>();
         roles.forEach(role -> names.add(role.name()));
-        json.put("roles", names);
-        json.put("granted_at", Timestamps.format(grant.grantedAt()));
-        json.put("granted_by", grant.grantedBy());
-        if (pending) {
-            json.put("pending", true);
-        }
-        return json;
+        return new MemberBody(principal, names, Timestamps.format(grant.grantedAt()), grant.grantedBy());
+    }
+
+    /** {@link #body()}, plus {@code pending: true} for a pending grant. */
+    public Object toJson() {
+        return pending ? body().pending() : body();
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keygate.core.ApiException;
 import io.keygate.core.WorkspaceLayout;
+import io.keygate.core.api.ErrorBody;
 import io.keygate.core.api.ExtensionApi;
 import io.keygate.core.iam.RoleBindings;
 import io.keygate.keycloak.membership.Principals;
@@ -23,7 +24,6 @@ import jakarta.ws.rs.core.Response;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -242,11 +242,11 @@ public final class KeygateResource {
 
     // ---- plumbing
 
-    private Response read(Function<Apis, Map<String, Object>> work) {
+    private Response read(Function<Apis, Object> work) {
         return handle(200, auth -> work.apply(api(session, session.getContext().getRealm(), auth)));
     }
 
-    private Map<String, Object> write(AuthResult auth, String workspace, Function<Apis, Map<String, Object>> work) {
+    private Object write(AuthResult auth, String workspace, Function<Apis, Object> work) {
         RealmModel realm = session.getContext().getRealm();
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         return locks.withLock(realm.getId(), workspace, () -> KeycloakModelUtils.runJobInTransactionWithResult(
@@ -286,10 +286,10 @@ public final class KeygateResource {
                 ApiException.notFound("No user or service account named '" + principal.trim() + "' exists in realm '" + realm.getName() + "'"));
     }
 
-    private Response handle(int status, Function<AuthResult, Map<String, Object>> work) {
+    private Response handle(int status, Function<AuthResult, Object> work) {
         try {
             AuthResult auth = authenticator.authenticate();
-            Map<String, Object> body = work.apply(auth);
+            Object body = work.apply(auth);
             Response.ResponseBuilder response = status == 204 ? Response.noContent() : json(status, body);
             if (!changedSubjects.isEmpty()) {
                 response.header(RoleBindings.CHANGED_SUBJECTS_HEADER, String.join(",", changedSubjects));
@@ -323,8 +323,7 @@ public final class KeygateResource {
     }
 
     private Response error(int status, String detail) {
-        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(json.createObjectNode().put("detail", detail).toString());
+        Response.ResponseBuilder response = json(status, new ErrorBody(detail));
         if (status == 401) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + session.getContext().getRealm().getName() + "\"");
         }
@@ -332,9 +331,8 @@ public final class KeygateResource {
     }
 
     private Response refused(TokenRefused refusal) {
-        return Response.status(401).type(MediaType.APPLICATION_JSON_TYPE)
-                .header(HttpHeaders.WWW_AUTHENTICATE, refusal.challenge(session.getContext().getRealm().getName()))
-                .entity(json.createObjectNode().put("detail", refusal.getMessage()).toString()).build();
+        return json(401, new ErrorBody(refusal.getMessage()))
+                .header(HttpHeaders.WWW_AUTHENTICATE, refusal.challenge(session.getContext().getRealm().getName())).build();
     }
 
     /** The two APIs bound to one session and caller. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.keygate.core.ApiException;
 import io.keygate.core.Role;
 import io.keygate.core.WorkspaceLayout;
+import io.keygate.core.api.MemberBody;
 import io.keygate.keycloak.binding.BindingEntity;
 import io.keygate.keycloak.binding.Bindings;
 import io.keygate.keycloak.binding.PrincipalKind;
@@ -78,7 +79,7 @@ final class MemberApi {
      * The wildcard's role is read from the workspace attribute tokens use, so a console edit of it
      * shows here too.
      */
-    Map<String, Object> listMembers(String name, PageRequest page) {
+    Object listMembers(String name, PageRequest page) {
         GroupModel group = access.visibleWorkspace(name);
         int total = Math.toIntExact(bindings.countPrincipals(group));
         List<Bindings.PrincipalRow> principals = bindings.principalPage(group, !page.sort().equals(MEMBER_ORDER),
@@ -94,7 +95,7 @@ final class MemberApi {
         return page.result(members, total, Member::toJson);
     }
 
-    Map<String, Object> addMember(String name, JsonNode body) {
+    Object addMember(String name, JsonNode body) {
         String principal = Bodies.requiredString(body, "principal").trim();
         if (principal.isEmpty()) {
             throw ApiException.unprocessable("'principal' must be an email address, a username or '*'");
@@ -120,7 +121,7 @@ final class MemberApi {
         return member.toJson();
     }
 
-    Map<String, Object> replaceMember(String name, String principal, JsonNode body) {
+    Object replaceMember(String name, String principal, JsonNode body) {
         return replaceRoles(name, principal, Bodies.roles(body));
     }
 
@@ -155,7 +156,7 @@ final class MemberApi {
         return pending.find(group, principal).<Set<Role>>map(Member::roles).orElse(Set.of());
     }
 
-    private Map<String, Object> replaceRoles(String name, String principal, Set<Role> roles) {
+    private Object replaceRoles(String name, String principal, Set<Role> roles) {
         GroupModel group = access.adminWorkspace(name, false);
         Grant grant = new Grant(Instant.now(), caller.principal());
         if (WorkspaceLayout.WILDCARD_PRINCIPAL.equals(principal)) {
@@ -250,11 +251,16 @@ final class MemberApi {
 
     private void emitMembership(OperationType operation, UserModel user, GroupModel workspace, Role role, Member member) {
         String roleGroupId = groups.findRoleGroup(workspace, role).map(GroupModel::getId).orElse(workspace.getId());
-        Map<String, Object> representation = new LinkedHashMap<>(member.toJson());
-        representation.put("workspace", workspace.getName());
-        representation.put("role", role.name());
+        MemberBody body = member.body();
+        var representation = new MembershipEvent(body.principal(), body.roles(), body.granted_at(), body.granted_by(),
+                workspace.getName(), role.name());
         events.emit(operation, ResourceType.GROUP_MEMBERSHIP, "users/" + user.getId() + "/groups/" + roleGroupId, representation);
         changedSubjects.add(user.getId());
+    }
+
+    /** The admin event's representation of one role granted or revoked: the member row, the workspace and the role. */
+    private record MembershipEvent(String principal, List<String> roles, String granted_at, String granted_by, String workspace,
+                                   String role) {
     }
 
     // ---- wildcard and pending
@@ -287,7 +293,7 @@ final class MemberApi {
         return bindings.activeOf(group, PrincipalKind.WILDCARD, WorkspaceLayout.WILDCARD_PRINCIPAL);
     }
 
-    private Map<String, Object> setWildcard(GroupModel group, Role role, Grant grant, OperationType operation) {
+    private Object setWildcard(GroupModel group, Role role, Grant grant, OperationType operation) {
         refuseBuiltInWildcard(group.getName());
         if (!role.name().equals(group.getFirstAttribute(WorkspaceLayout.ATTR_WILDCARD_ROLE))) {
             group.setSingleAttribute(WorkspaceLayout.ATTR_WILDCARD_ROLE, role.name());
@@ -296,7 +302,7 @@ final class MemberApi {
             WildcardCache.invalidate(realm);
             Workspace.touch(group, caller.principal(), grant.grantedAt());
         }
-        Map<String, Object> json = wildcardMember(group).orElseThrow().toJson();
+        Object json = wildcardMember(group).orElseThrow().toJson();
         events.emit(operation, ResourceType.GROUP, "groups/" + group.getId(), json);
         return json;
     }
@@ -321,9 +327,9 @@ final class MemberApi {
         }
     }
 
-    private Map<String, Object> putPending(GroupModel group, String email, Set<Role> roles, Grant grant, OperationType operation) {
+    private Object putPending(GroupModel group, String email, Set<Role> roles, Grant grant, OperationType operation) {
         pending.put(group, email, roles, grant);
-        Map<String, Object> json = pending.find(group, email).orElseThrow().toJson();
+        Object json = pending.find(group, email).orElseThrow().toJson();
         events.emit(operation, ResourceType.GROUP, "groups/" + group.getId(), json);
         return json;
     }

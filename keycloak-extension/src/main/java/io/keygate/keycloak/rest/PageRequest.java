@@ -1,11 +1,10 @@
 package io.keygate.keycloak.rest;
 
 import io.keygate.core.ApiException;
+import io.keygate.core.api.PageBody;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -48,14 +47,14 @@ public record PageRequest(int page, int pageSize, String sort) {
     }
 
     /** Orders {@code items} with a comparator for the ascending order and cuts out this page. */
-    public <T> Map<String, Object> page(List<T> items, Comparator<T> ascending, Function<? super T, ?> toJson) {
+    public <T> PageBody<Object> page(List<T> items, Comparator<T> ascending, Function<? super T, ?> toJson) {
         List<T> sorted = new ArrayList<>(items);
         sorted.sort(descending() ? ascending.reversed() : ascending);
         return cut(sorted, toJson);
     }
 
     /** Cuts this page out of an already ordered list. */
-    public <T> Map<String, Object> cut(List<T> ordered, Function<? super T, ?> toJson) {
+    public <T> PageBody<Object> cut(List<T> ordered, Function<? super T, ?> toJson) {
         int total = ordered.size();
         int from = Math.min(offset(), total);
         int to = (int) Math.min((long) from + pageSize, total);
@@ -68,22 +67,12 @@ public record PageRequest(int page, int pageSize, String sort) {
     }
 
     /** The page body for items already cut out (e.g. by the database) from a list of {@code total} items. */
-    public <T> Map<String, Object> result(List<T> pageItems, int total, Function<? super T, ?> toJson) {
+    public <T> PageBody<Object> result(List<T> pageItems, int total, Function<? super T, ?> toJson) {
         List<Object> data = new ArrayList<>();
         for (T item : pageItems) {
             data.add(toJson.apply(item));
         }
-        Map<String, Object> pagination = new LinkedHashMap<>();
-        pagination.put("page", page);
-        pagination.put("page_size", pageSize);
-        pagination.put("current_page_size", data.size());
-        pagination.put("total_pages", (total + pageSize - 1) / pageSize);
-        pagination.put("total_results", total);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("data", data);
-        body.put("pagination", pagination);
-        body.put("sort", sort);
-        return body;
+        return PageBody.of(data, page, pageSize, total, sort);
     }
 
     private static int parseInt(String name, String value, int fallback) {

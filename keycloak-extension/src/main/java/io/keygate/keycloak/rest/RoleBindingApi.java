@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keygate.core.ApiException;
 import io.keygate.core.Role;
 import io.keygate.core.WorkspaceLayout;
+import io.keygate.core.api.RoleBindingBody;
 import io.keygate.core.iam.RoleBindings;
 import io.keygate.keycloak.binding.BindingEntity;
 import io.keygate.keycloak.binding.BindingFilter;
@@ -49,19 +50,17 @@ final class RoleBindingApi {
     }
 
     /** One page of bindings, filtered, ordered and paged in the database. */
-    Map<String, Object> list(Map<String, List<String>> query) {
+    Object list(Map<String, List<String>> query) {
         requirePlatformAdmin();
         RoleBindingQuery request = RoleBindingQuery.parse(query);
         long total = history.count(request.filter());
         List<BindingHistory.Row> rows = history.page(request.filter(), request.sortKey(), request.descending(),
                 request.offset(), request.pageSize());
-        Map<String, Object> page = new PageRequest(request.page(), request.pageSize(), request.sort())
-                .result(rows, Math.toIntExact(total), RoleBindingApi::toJson);
-        page.put("filter", request.filterEcho());
-        return page;
+        return new PageRequest(request.page(), request.pageSize(), request.sort())
+                .result(rows, Math.toIntExact(total), RoleBindingApi::toJson).withFilter(request.filterEcho());
     }
 
-    Map<String, Object> get(String name) {
+    Object get(String name) {
         requirePlatformAdmin();
         return toJson(find(name));
     }
@@ -76,7 +75,7 @@ final class RoleBindingApi {
      * Grants {@code role} in {@code workspace} (default {@code system}, as NeMo Platform's) to
      * {@code principal}; 409 when that binding is already active.
      */
-    Map<String, Object> create(JsonNode body) {
+    Object create(JsonNode body) {
         requirePlatformAdmin();
         Target target = target(body);
         String publicName = publicName(target.principal());
@@ -147,18 +146,12 @@ final class RoleBindingApi {
     }
 
     /** NeMo Platform's role-binding shape, plus {@code revoked_by} (who revoked it, null while active). */
-    static Map<String, Object> toJson(BindingHistory.Row row) {
+    static RoleBindingBody toJson(BindingHistory.Row row) {
         BindingEntity binding = row.binding();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", binding.getId());
-        out.put("name", RoleBindings.nameOf(binding.getId()));
-        out.put("principal", row.principal());
-        out.put("workspace", binding.getWorkspaceName());
-        out.put("role", binding.getRole());
-        out.put("granted_by", binding.getGrantedBy());
-        out.put("granted_at", Timestamps.format(Instant.ofEpochMilli(binding.getGrantedAt())));
-        out.put("revoked_at", binding.getRevokedAt() == null ? null : Timestamps.format(Instant.ofEpochMilli(binding.getRevokedAt())));
-        out.put("revoked_by", binding.getRevokedBy());
-        return out;
+        return new RoleBindingBody(binding.getId(), RoleBindings.nameOf(binding.getId()), row.principal(),
+                binding.getWorkspaceName(), binding.getRole(), binding.getGrantedBy(),
+                Timestamps.format(Instant.ofEpochMilli(binding.getGrantedAt())),
+                binding.getRevokedAt() == null ? null : Timestamps.format(Instant.ofEpochMilli(binding.getRevokedAt())),
+                binding.getRevokedBy());
     }
 }

@@ -6,6 +6,7 @@ import io.keygate.core.Descriptions;
 import io.keygate.core.ResourceNames;
 import io.keygate.core.Role;
 import io.keygate.core.WorkspaceLayout;
+import io.keygate.core.api.WorkspaceRolesBody;
 import io.keygate.keycloak.binding.Bindings;
 import io.keygate.keycloak.membership.EffectiveRoles;
 import io.keygate.keycloak.membership.Grant;
@@ -60,7 +61,7 @@ final class WorkspaceApi {
         this.events = events;
     }
 
-    Map<String, Object> list(PageRequest page) {
+    Object list(PageRequest page) {
         Map<String, Role> visible = caller.platformAdmin() ? Map.of() : resolver.effectiveRoles(caller.user());
         List<Workspace> workspaces = groups.all()
                 .filter(group -> caller.platformAdmin() || visible.containsKey(group.getName()))
@@ -72,7 +73,7 @@ final class WorkspaceApi {
         return page.page(workspaces, order, workspace -> workspace.toJson(false));
     }
 
-    Map<String, Object> create(JsonNode body) {
+    Object create(JsonNode body) {
         String name = Bodies.requiredString(body, "name");
         ResourceNames.violation(name).ifPresent(problem -> {
             throw ApiException.unprocessable("Invalid workspace name '" + name + "': " + problem);
@@ -85,18 +86,18 @@ final class WorkspaceApi {
         Instant now = Instant.now();
         Workspace.initialize(group, description, caller.principal(), now);
         memberships.grant(caller.user(), group, Set.of(Role.Admin), new Grant(now, caller.principal()));
-        Map<String, Object> json = Workspace.of(group).toJson(false);
+        Object json = Workspace.of(group).toJson(false);
         events.emit(OperationType.CREATE, ResourceType.GROUP, "groups/" + group.getId(), json);
         return json;
     }
 
-    Map<String, Object> get(String name) {
+    Object get(String name) {
         GroupModel group = access.visibleWorkspace(name);
         Workspace workspace = Workspace.of(group);
         return workspace.toJson(workspace.inDeletion());
     }
 
-    Map<String, Object> update(String name, JsonNode body) {
+    Object update(String name, JsonNode body) {
         GroupModel group = access.adminWorkspace(name, false);
         Optional<String> newName = Bodies.optionalString(body, "name");
         if (newName.isPresent() && !newName.get().equals(name)) {
@@ -104,7 +105,7 @@ final class WorkspaceApi {
         }
         Bodies.optionalString(body, "description").map(Descriptions.WORKSPACE::require).ifPresent(group::setDescription);
         Workspace.touch(group, caller.principal(), Instant.now());
-        Map<String, Object> json = Workspace.of(group).toJson(false);
+        Object json = Workspace.of(group).toJson(false);
         events.emit(OperationType.UPDATE, ResourceType.GROUP, "groups/" + group.getId(), json);
         return json;
     }
@@ -112,14 +113,14 @@ final class WorkspaceApi {
     void delete(String name) {
         GroupModel group = access.adminWorkspace(name, true);
         WorkspaceAccess.refuseBuiltIn(name, "deleted");
-        Map<String, Object> json = Workspace.of(group).toJson(true);
+        Object json = Workspace.of(group).toJson(true);
         String id = group.getId();
         bindings.revokeWorkspace(group, Instant.now(), caller.principal());
         groups.remove(group);
         events.emit(OperationType.DELETE, ResourceType.GROUP, "groups/" + id, json);
     }
 
-    Map<String, Object> setDeletionStage(String name, JsonNode body) {
+    Object setDeletionStage(String name, JsonNode body) {
         String value = Bodies.requiredString(body, "stage");
         DeletionStage stage = DeletionStage.parse(value).orElseThrow(() ->
                 ApiException.unprocessable("'stage' must be one of pending, deleting, failed; got '" + value + "'"));
@@ -128,16 +129,16 @@ final class WorkspaceApi {
         group.setSingleAttribute(WorkspaceLayout.ATTR_DELETION_STAGE, stage.wireName());
         WildcardCache.invalidate(realm);
         Workspace.touch(group, caller.principal(), Instant.now());
-        Map<String, Object> json = Workspace.of(group).toJson(true);
+        Object json = Workspace.of(group).toJson(true);
         events.emit(OperationType.UPDATE, ResourceType.GROUP, "groups/" + group.getId(), json);
         return json;
     }
 
-    Map<String, Object> myWorkspaces() {
+    Object myWorkspaces() {
         return roleMap(resolver.effectiveRoles(caller.user()));
     }
 
-    Map<String, Object> principalWorkspaces(String principal) {
+    Object principalWorkspaces(String principal) {
         if (!caller.platformAdmin()) {
             throw ApiException.forbidden("Only a PlatformAdmin may read another principal's workspaces");
         }
@@ -146,14 +147,16 @@ final class WorkspaceApi {
         }
         UserModel user = principals.find(principal).orElseThrow(() ->
                 ApiException.notFound("No user or service account named '" + principal + "' exists in realm '" + realm.getName() + "'"));
-        Map<String, Object> answer = new LinkedHashMap<>(roleMap(resolver.effectiveRoles(user)));
-        answer.put("platform_admin", resolver.isPlatformAdmin(user));
-        return answer;
+        return new WorkspaceRolesBody.OfPrincipal(roleNames(resolver.effectiveRoles(user)), resolver.isPlatformAdmin(user));
     }
 
-    private static Map<String, Object> roleMap(Map<String, Role> roles) {
+    private static WorkspaceRolesBody roleMap(Map<String, Role> roles) {
+        return new WorkspaceRolesBody(roleNames(roles));
+    }
+
+    private static Map<String, String> roleNames(Map<String, Role> roles) {
         Map<String, String> workspaces = new LinkedHashMap<>();
         roles.forEach((workspace, role) -> workspaces.put(workspace, role.name()));
-        return Map.of("workspaces", workspaces);
+        return workspaces;
     }
 }

@@ -2,9 +2,8 @@ package io.keygate.keycloak.workspace;
 
 import io.keygate.core.Role;
 import io.keygate.core.WorkspaceLayout;
+import io.keygate.core.api.WorkspaceBody;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.keycloak.models.GroupModel;
 
@@ -35,19 +34,13 @@ public record Workspace(String id, String name, String description, Instant crea
     }
 
     /** The wire shape {@code {id, name, description, created_at, created_by, updated_at, updated_by}}. */
-    public Map<String, Object> toJson(boolean withDeletionStage) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", id);
-        json.put("name", name);
-        json.put("description", description);
-        json.put("created_at", Timestamps.format(createdAt));
-        json.put("created_by", createdBy);
-        json.put("updated_at", Timestamps.format(updatedAt));
-        json.put("updated_by", updatedBy);
-        if (withDeletionStage) {
-            json.put("deletion_stage", deletionStage.map(DeletionStage::wireName).orElse(null));
-        }
-        return json;
+    public WorkspaceBody body() {
+        return new WorkspaceBody(id, name, description, Timestamps.format(createdAt), createdBy, Timestamps.format(updatedAt), updatedBy);
+    }
+
+    /** {@link #body()}, plus {@code deletion_stage} (null when none) when {@code withDeletionStage}. */
+    public Object toJson(boolean withDeletionStage) {
+        return withDeletionStage ? body().withDeletionStage(deletionStage.map(DeletionStage::wireName).orElse(null)) : body();
     }
 
     /** Writes creation metadata on a new workspace group. */
