@@ -1,6 +1,6 @@
 package io.keygate.gateway.auth;
 
-import io.keygate.gateway.policy.Caller;
+import io.keygate.gateway.policy.PolicySubject;
 
 /**
  * A verified principal together with its policy view (computed once, reused for every request
@@ -12,20 +12,20 @@ import io.keygate.gateway.policy.Caller;
  *                        token's {@code iat}, or when they were last looked up live or taken from a change
  * @param sessionId       the token's {@code sid}, or null
  */
-public record AuthenticatedCaller(Principal principal, Caller caller, long issuedAtMillis, long rolesAsOfMillis, String sessionId) {
+public record AuthenticatedCaller(Principal principal, PolicySubject subject, long issuedAtMillis, long rolesAsOfMillis, String sessionId) {
 
     /** A caller without token facts (dev principals, anonymous). */
     public static AuthenticatedCaller of(Principal principal) {
-        return new AuthenticatedCaller(principal, new PrincipalCaller(principal), 0, 0, null);
+        return new AuthenticatedCaller(principal, new PrincipalSubject(principal), 0, 0, null);
     }
 
     /** A caller from a verified token issued at {@code issuedAtMillis}. */
     public static AuthenticatedCaller fromToken(Principal principal, long issuedAtMillis, String sessionId) {
-        return new AuthenticatedCaller(principal, new PrincipalCaller(principal), issuedAtMillis, issuedAtMillis, sessionId);
+        return new AuthenticatedCaller(principal, new PrincipalSubject(principal), issuedAtMillis, issuedAtMillis, sessionId);
     }
 
     /** The same token's caller with other roles, true as of {@code asOfMillis}. */
     public AuthenticatedCaller withPrincipal(Principal other, long asOfMillis) {
-        return new AuthenticatedCaller(other, new PrincipalCaller(other), issuedAtMillis, asOfMillis, sessionId);
+        return new AuthenticatedCaller(other, new PrincipalSubject(other), issuedAtMillis, asOfMillis, sessionId);
     }
 }

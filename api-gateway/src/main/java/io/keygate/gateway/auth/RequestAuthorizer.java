@@ -96,16 +96,16 @@ public final class RequestAuthorizer {
             return new Authorized(null, null, null);
         }
         if (!enabled) {
-            return new Authorized(ANONYMOUS, null, policy.decide(ANONYMOUS_CALLER.caller(), method, path));
+            return new Authorized(ANONYMOUS, null, policy.decide(ANONYMOUS_CALLER.subject(), method, path));
         }
         String token = bearer(authorization);
         AuthenticatedCaller caller = judge.judge(identify(token, devPrincipal), token);
-        Decision decision = policy.decide(caller.caller(), method, path);
+        Decision decision = policy.decide(caller.subject(), method, path);
         if (decision.outcome() == Decision.Outcome.MISSING_ROLE && decision.workspace() != null) {
             AuthenticatedCaller current = withCurrentRoles(caller, token);
             if (current != null) {
                 caller = current == caller ? caller : judge.judge(current, token);
-                decision = policy.decide(caller.caller(), method, path);
+                decision = policy.decide(caller.subject(), method, path);
             }
         }
         if (!decision.allowed()) {

@@ -34,7 +34,7 @@ public final class PolicyEngine {
     }
 
     /** Decides whether {@code caller} may call {@code method path} (path without query string). */
-    public Decision decide(Caller caller, String method, String path) {
+    public Decision decide(PolicySubject caller, String method, String path) {
         String[] segments = segments(path);
         if (segments == null) {
             return new Decision(Decision.Outcome.BAD_PATH, "malformed request path", null, null, null);
@@ -88,7 +88,7 @@ public final class PolicyEngine {
         return false;
     }
 
-    private static String missingOrgRole(Caller caller, EndpointRule rule, String org) {
+    private static String missingOrgRole(PolicySubject caller, EndpointRule rule, String org) {
         Set<String> held = caller.orgRolesIn(org);
         if (held == null) {
             return "requires membership in organization '" + org + "'"
@@ -105,7 +105,7 @@ public final class PolicyEngine {
         return "requires organization role " + String.join(" or ", rule.orgRoles()) + " in '" + org + "'";
     }
 
-    private String missingRole(Caller caller, EndpointRule rule, String workspace) {
+    private String missingRole(PolicySubject caller, EndpointRule rule, String workspace) {
         Set<String> required = rule.permissions();
         if (required.isEmpty()) {
             return null;

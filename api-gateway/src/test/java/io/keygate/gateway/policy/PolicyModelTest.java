@@ -24,8 +24,8 @@ class PolicyModelTest {
                 "endpoints", endpoints));
     }
 
-    private static Caller caller(String role) {
-        return new Caller() {
+    private static PolicySubject caller(String role) {
+        return new PolicySubject() {
             @Override
             public String roleIn(String workspace) {
                 return workspace.equals("ws") ? role : null;

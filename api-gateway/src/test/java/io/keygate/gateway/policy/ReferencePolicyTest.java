@@ -54,7 +54,7 @@ class ReferencePolicyTest {
     }
 
     private static Decision decide(Principal principal, String method, String path) {
-        return engine.decide(AuthenticatedCaller.of(principal).caller(), method, path);
+        return engine.decide(AuthenticatedCaller.of(principal).subject(), method, path);
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.keygate.gateway.auth;
 
 import io.keygate.core.OrgRole;
 import io.keygate.core.Role;
-import io.keygate.gateway.policy.Caller;
+import io.keygate.gateway.policy.PolicySubject;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -11,13 +11,13 @@ import java.util.Map;
 import java.util.Set;
 
 /** The policy engine's view of a {@link Principal}, with role names precomputed. */
-final class PrincipalCaller implements Caller {
+final class PrincipalSubject implements PolicySubject {
 
     private final Principal principal;
     private final Set<String> allRoles;
     private final Map<String, Set<String>> orgRoles;
 
-    PrincipalCaller(Principal principal) {
+    PrincipalSubject(Principal principal) {
         this.principal = principal;
         Set<Role> held = EnumSet.noneOf(Role.class);
         held.addAll(principal.workspaceRoles().values());

@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.Set;
 
 /** The facts about a caller that the policy engine decides on; all of them come from a verified token. */
-public interface Caller {
+public interface PolicySubject {
 
     /** The caller's role name in {@code workspace} ({@code Viewer}, {@code Editor}, {@code Admin}), or null. */
     String roleIn(String workspace);
