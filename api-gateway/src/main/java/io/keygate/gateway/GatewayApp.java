@@ -9,7 +9,7 @@ import io.keygate.core.api.ErrorBody;
 import io.keygate.gateway.policy.PolicyEngine;
 import io.keygate.gateway.audit.AuditRecorder;
 import io.keygate.gateway.audit.AuditSink;
-import io.keygate.gateway.audit.LoggingAuditSink;
+import io.keygate.gateway.audit.AuditSinks;
 import io.keygate.gateway.auth.AccessFilter;
 import io.keygate.gateway.auth.AuthFailure;
 import io.keygate.gateway.auth.DevPrincipalResolver;
@@ -36,6 +36,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,9 +59,9 @@ public final class GatewayApp {
     private final List<RouteModule> modules;
     private final GuardSettings guards;
 
-    /** An app with the audit sink named by {@code audit.sink} ({@code log} or {@code none}). */
+    /** An app with the audit sink named by {@code audit.sink} ({@code log} or {@code none}; {@code jdbc} needs the store, see {@code Main}). */
     public GatewayApp(GatewayConfig config, List<RouteModule> modules) {
-        this(config, defaultSink(config), modules);
+        this(config, AuditSinks.of(config.auditSink(), Optional.empty()), modules);
     }
 
     public GatewayApp(GatewayConfig config, AuditSink auditSink, List<RouteModule> modules) {
@@ -209,15 +210,6 @@ public final class GatewayApp {
         audit.request(original ? method : ctx.req().getMethod(), original ? ctx.attribute(RequestContext.AUDITED_PATH_ATTRIBUTE) : ctx.path(),
                 original ? ctx.attribute(RequestContext.AUDITED_QUERY_ATTRIBUTE) : ctx.queryString(), ctx.statusCode(), principal, ctx.attribute(RequestContext.WORKSPACE_ATTRIBUTE),
                 ctx.ip(), millis == null ? 0 : millis.longValue());
-    }
-
-    private static AuditSink defaultSink(GatewayConfig config) {
-        return switch (config.auditSink()) {
-            case "none" -> entry -> { };
-            case "log" -> new LoggingAuditSink();
-            default -> throw new io.keygate.gateway.config.ConfigException(
-                    "invalid configuration: audit.sink '" + config.auditSink() + "' needs a sink passed to GatewayApp");
-        };
     }
 
     private static void warnAboutModes(GatewayConfig config) {

@@ -1,8 +1,6 @@
 package io.keygate.gateway;
 
-import io.keygate.gateway.audit.AuditSink;
-import io.keygate.gateway.audit.JdbcAuditSink;
-import io.keygate.gateway.audit.LoggingAuditSink;
+import io.keygate.gateway.audit.AuditSinks;
 import io.keygate.gateway.config.ConfigException;
 import io.keygate.gateway.config.ConfigLoader;
 import io.keygate.gateway.config.GatewayConfig;
@@ -11,6 +9,7 @@ import io.keygate.gateway.health.Metrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Starts the gateway. The config file comes from {@code KEYGATE_CONFIG}, else the first
@@ -35,15 +34,6 @@ public final class Main {
         return Files.exists(fallback) ? ConfigLoader.load(fallback, System.getenv()) : ConfigLoader.fromYaml("", System.getenv());
     }
 
-    /** The audit sink for {@code audit.sink}: {@code jdbc} writes to the API module's store. */
-    static AuditSink auditSink(GatewayConfig config, ApiModule api) {
-        return switch (config.auditSink()) {
-            case "none" -> entry -> { };
-            case "jdbc" -> new JdbcAuditSink(api.database());
-            default -> new LoggingAuditSink();
-        };
-    }
-
     public static void main(String[] args) {
         String file = System.getenv("KEYGATE_CONFIG");
         if (file == null || file.isBlank()) {
@@ -55,7 +45,7 @@ public final class Main {
             Freshness freshness = Freshness.of(config, api.database(), api.metrics());
             api.reportFeeds(freshness::states);
             api.awaitPropagation(freshness.propagation());
-            GatewayApp app = new GatewayApp(config, auditSink(config, api), List.of(api), freshness).start();
+            GatewayApp app = new GatewayApp(config, AuditSinks.of(config.auditSink(), Optional.of(api.database())), List.of(api), freshness).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 app.stop();
                 api.close();

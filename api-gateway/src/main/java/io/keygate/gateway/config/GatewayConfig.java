@@ -20,9 +20,19 @@ public record GatewayConfig(
         Auth auth,
         Keycloak keycloak,
         String policyFile,
-        String auditSink,
+        AuditSinkKind auditSink,
         List<IssuerSettings> issuers,
         ConfigTree tree) {
+
+    /** Where audit entries go ({@code audit.sink}); the sink itself is made by {@code audit.AuditSinks}. */
+    public enum AuditSinkKind {
+        LOG, JDBC, NONE;
+
+        /** {@code log}, {@code jdbc} or {@code none}; empty for anything else. */
+        static java.util.Optional<AuditSinkKind> parse(String name) {
+            return java.util.Arrays.stream(values()).filter(kind -> kind.name().toLowerCase(java.util.Locale.ROOT).equals(name)).findFirst();
+        }
+    }
 
     /** Algorithms an issuer may list: asymmetric only, so no shared secret can ever verify a token. */
     public static final Set<String> ALLOWED_ALGORITHMS = Set.of(
@@ -84,10 +94,8 @@ public record GatewayConfig(
         }
         Keycloak keycloak = new Keycloak(keycloakUrl, nonEmpty(tree, "keycloak.realm"), tree.string("keycloak.clientId"),
                 tree.string("keycloak.clientSecret"));
-        String sink = tree.string("audit.sink");
-        if (!sink.equals("log") && !sink.equals("none") && !sink.equals("jdbc")) {
-            throw ConfigTree.invalid("audit.sink", "must be log, jdbc or none, got '" + sink + "'");
-        }
+        AuditSinkKind sink = AuditSinkKind.parse(tree.string("audit.sink")).orElseThrow(() ->
+                ConfigTree.invalid("audit.sink", "must be log, jdbc or none, got '" + tree.string("audit.sink") + "'"));
         List<IssuerSettings> issuers = issuers(tree);
         if (auth.enabled() && issuers.isEmpty() && !auth.devPrincipalHeader()) {
             throw ConfigTree.invalid("issuers", "must list at least one issuer when auth.enabled is true");

@@ -41,6 +41,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theAuditSinkIsOneOfThree() {
+        assertEquals(GatewayConfig.AuditSinkKind.LOG, ConfigLoader.fromYaml(ONE_ISSUER, Map.of()).auditSink());
+        assertEquals(GatewayConfig.AuditSinkKind.NONE, ConfigLoader.fromYaml(ONE_ISSUER, Map.of("KEYGATE_AUDIT_SINK", "none")).auditSink());
+        assertTrue(messageOf(ONE_ISSUER, Map.of("KEYGATE_AUDIT_SINK", "kafka")).contains("audit.sink"));
+    }
+
+    @Test
     void everyKeyCanBeOverriddenFromTheEnvironment() {
         GatewayConfig config = ConfigLoader.fromYaml(ONE_ISSUER, Map.of(
                 "KEYGATE_AUTH_ENABLED", "false",
@@ -146,7 +153,7 @@ class ConfigLoaderTest {
                     clockSkew: 30s
                 """, Map.of());
         assertEquals("keygate-dev", config.issuers().get(0).name());
-        assertEquals("jdbc", config.auditSink());
+        assertEquals(GatewayConfig.AuditSinkKind.JDBC, config.auditSink());
         assertEquals("http://localhost:8180/realms/keygate/keygate", config.keycloak().keygateApi());
         assertEquals("jdbc:h2:file:/tmp/keygate", config.tree().string("storage.jdbcUrl"));
     }
