@@ -33,6 +33,8 @@ import io.keygate.gateway.resources.ResourceRoutes;
 import io.keygate.gateway.store.Database;
 import io.keygate.gateway.store.Migrations;
 import io.keygate.gateway.store.StoreConfig;
+import io.keygate.gateway.store.RowConflict;
+import io.keygate.gateway.store.RowNotFound;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.web.RouteModule;
 import io.keygate.gateway.web.Json;
@@ -161,6 +163,8 @@ public final class ApiModule implements RouteModule, AutoCloseable {
     @Override
     public void register(RoutesConfig cfg) {
         cfg.exception(ApiException.class, (e, ctx) -> json.error(ctx, e.status(), e.detail()));
+        cfg.exception(RowNotFound.class, (e, ctx) -> json.error(ctx, 404, e.getMessage()));
+        cfg.exception(RowConflict.class, (e, ctx) -> json.error(ctx, 409, e.getMessage()));
         cfg.exception(StoreException.class, (e, ctx) -> {
             LOG.error("store failure: {}", e.getMessage());
             json.error(ctx, 503, "the gateway's storage is unavailable; try again later");

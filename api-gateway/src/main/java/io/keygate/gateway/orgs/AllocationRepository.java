@@ -1,7 +1,8 @@
 package io.keygate.gateway.orgs;
 
-import io.keygate.core.ApiException;
 import io.keygate.gateway.store.Database;
+import io.keygate.gateway.store.RowConflict;
+import io.keygate.gateway.store.RowNotFound;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,7 +27,7 @@ public final class AllocationRepository {
     public Allocation create(String org, String name, String description, String actor, OffsetDateTime now) {
         return database.inTransaction(connection -> {
             if (findByName(connection, org, name).isPresent()) {
-                throw ApiException.conflict("allocation '" + name + "' already exists in organization '" + org + "'");
+                throw new RowConflict("allocation '" + name + "' already exists in organization '" + org + "'");
             }
             Allocation allocation = new Allocation(UUID.randomUUID().toString(), org, name, description, now, actor, now, actor);
             try (PreparedStatement insert = connection.prepareStatement(
@@ -57,7 +58,7 @@ public final class AllocationRepository {
 
     public Allocation get(String org, String id) {
         return database.inTransaction(connection -> find(connection, org, id))
-                .orElseThrow(() -> ApiException.notFound("allocation '" + id + "' not found in organization '" + org + "'"));
+                .orElseThrow(() -> new RowNotFound("allocation '" + id + "' not found in organization '" + org + "'"));
     }
 
     public Allocation updateDescription(String org, String id, String description, String actor, OffsetDateTime now) {
@@ -70,7 +71,7 @@ public final class AllocationRepository {
                 update.setString(4, org);
                 update.setString(5, id);
                 if (update.executeUpdate() == 0) {
-                    throw ApiException.notFound("allocation '" + id + "' not found in organization '" + org + "'");
+                    throw new RowNotFound("allocation '" + id + "' not found in organization '" + org + "'");
                 }
             }
             return find(connection, org, id).orElseThrow();
@@ -83,7 +84,7 @@ public final class AllocationRepository {
                 delete.setString(1, org);
                 delete.setString(2, id);
                 if (delete.executeUpdate() == 0) {
-                    throw ApiException.notFound("allocation '" + id + "' not found in organization '" + org + "'");
+                    throw new RowNotFound("allocation '" + id + "' not found in organization '" + org + "'");
                 }
             }
             return null;

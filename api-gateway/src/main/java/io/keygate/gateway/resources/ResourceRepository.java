@@ -3,8 +3,9 @@ package io.keygate.gateway.resources;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.keygate.core.ApiException;
 import io.keygate.gateway.store.Database;
+import io.keygate.gateway.store.RowConflict;
+import io.keygate.gateway.store.RowNotFound;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.web.Json;
 import io.keygate.gateway.web.Page;
@@ -56,7 +57,7 @@ public final class ResourceRepository {
             });
         } catch (StoreException e) {
             if (e.isUniqueViolation()) {
-                throw ApiException.conflict(kind.label() + " '" + name + "' already exists in workspace '" + workspace + "'");
+                throw new RowConflict(kind.label() + " '" + name + "' already exists in workspace '" + workspace + "'");
             }
             throw e;
         }
@@ -106,8 +107,8 @@ public final class ResourceRepository {
         return find(kind, workspace, name).orElseThrow(() -> notFound(kind, workspace, name));
     }
 
-    static ApiException notFound(ResourceKind kind, String workspace, String name) {
-        return ApiException.notFound(kind.label() + " '" + name + "' not found in workspace '" + workspace + "'");
+    static RowNotFound notFound(ResourceKind kind, String workspace, String name) {
+        return new RowNotFound(kind.label() + " '" + name + "' not found in workspace '" + workspace + "'");
     }
 
     /** One page of a workspace's resources of one kind. */
@@ -252,7 +253,7 @@ public final class ResourceRepository {
                     .orElseThrow(() -> notFound(ResourceKind.JOB, workspace, name));
             JobStatus status = JobStatus.valueOf(job.status());
             if (status.isTerminal()) {
-                throw ApiException.conflict("job '" + name + "' is already " + status + " and cannot be cancelled");
+                throw new RowConflict("job '" + name + "' is already " + status + " and cannot be cancelled");
             }
             OffsetDateTime now = Json.now();
             Resource cancelled = new Resource(job.id(), job.kind(), workspace, name, job.description(), job.spec(),

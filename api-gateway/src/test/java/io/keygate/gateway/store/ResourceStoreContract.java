@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.keygate.core.ApiException;
 import io.keygate.gateway.resources.Resource;
 import io.keygate.gateway.resources.ResourceKind;
 import io.keygate.gateway.resources.ResourceRepository;
@@ -56,12 +55,11 @@ abstract class ResourceStoreContract {
         Allocation created = allocations.create(org, "gpu-pool", "8 GPUs", "provider@example.com", Json.now());
 
         assertEquals(created, allocations.get(org, created.id()));
-        assertEquals(409, assertThrows(ApiException.class,
-                () -> allocations.create(org, "gpu-pool", null, "provider@example.com", Json.now())).status());
+        assertThrows(RowConflict.class, () -> allocations.create(org, "gpu-pool", null, "provider@example.com", Json.now()));
         assertEquals(List.of(), allocations.list("other-" + org));
         assertEquals("16 GPUs", allocations.updateDescription(org, created.id(), "16 GPUs", "p@example.com", Json.now()).description());
         allocations.delete(org, created.id());
-        assertEquals(404, assertThrows(ApiException.class, () -> allocations.get(org, created.id())).status());
+        assertThrows(RowNotFound.class, () -> allocations.get(org, created.id()));
     }
 
     /**
@@ -101,9 +99,9 @@ abstract class ResourceStoreContract {
     void duplicateNameInSameWorkspaceAndKindIsAConflictButOtherKindsAndWorkspacesAreFree() throws Exception {
         String ws = workspace();
         repository().create(ResourceKind.PROJECT, ws, "p1", null, spec("{}"), "a");
-        ApiException conflict = assertThrows(ApiException.class,
+        RowConflict conflict = assertThrows(RowConflict.class,
                 () -> repository().create(ResourceKind.PROJECT, ws, "p1", null, spec("{}"), "a"));
-        assertEquals(409, conflict.status());
+        assertTrue(conflict.getMessage().contains("already exists"), conflict.getMessage());
         repository().create(ResourceKind.MODEL, ws, "p1", null, spec("{}"), "a");
         repository().create(ResourceKind.PROJECT, workspace(), "p1", null, spec("{}"), "a");
     }
@@ -151,8 +149,7 @@ abstract class ResourceStoreContract {
         repository().create(ResourceKind.PROJECT, ws, "gone", null, spec("{}"), "a");
         repository().delete(ResourceKind.PROJECT, ws, "gone");
         assertTrue(repository().find(ResourceKind.PROJECT, ws, "gone").isEmpty());
-        assertEquals(404, assertThrows(ApiException.class,
-                () -> repository().delete(ResourceKind.PROJECT, ws, "gone")).status());
+        assertThrows(RowNotFound.class, () -> repository().delete(ResourceKind.PROJECT, ws, "gone"));
     }
 
     @Test
@@ -181,7 +178,7 @@ abstract class ResourceStoreContract {
         assertEquals("created", job.status());
         Resource cancelled = repository().cancelJob(ws, "train", "b");
         assertEquals("cancelled", cancelled.status());
-        assertEquals(409, assertThrows(ApiException.class, () -> repository().cancelJob(ws, "train", "b")).status());
+        assertThrows(RowConflict.class, () -> repository().cancelJob(ws, "train", "b"));
         var logs = repository().logs(ws, "train", new PageRequest(1, 100, "created_at"));
         assertEquals(2, logs.totalResults());
         assertEquals("job created by a", logs.data().get(0).message());
