@@ -7,7 +7,6 @@ import io.keygate.core.WorkspaceLayout;
 import io.keygate.core.api.ErrorBody;
 import io.keygate.core.api.ExtensionApi;
 import io.keygate.core.iam.RoleBindings;
-import io.keygate.keycloak.membership.Principals;
 import io.keygate.keycloak.membership.RoleResolver;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -41,6 +40,8 @@ import org.keycloak.services.resources.admin.AdminAuth;
 /**
  * HTTP routes of {@code /realms/{realm}/keygate}. Every route needs the caller's bearer token: an
  * access token of this realm minted for keygate ({@link KeygateTokenAuthenticator}; 401 otherwise).
+ * Whom the decisions are made for is {@link ActingFor}'s answer; what that caller may do to a
+ * workspace is {@link WorkspaceAccess}'s.
  * Reads run in the request's session; each change runs under the workspace's lock in a transaction
  * of its own that commits before the lock is released. Errors are always {@code {"detail": "..."}}.
  */
@@ -260,30 +261,13 @@ public final class KeygateResource {
             throw TokenRefused.invalid("the token's user no longer exists or is disabled");
         }
         RoleResolver resolver = new RoleResolver(target, realm);
-        Caller caller = Caller.of(actingFor(target, realm, user, resolver), resolver);
+        Caller caller = new ActingFor(target, realm, resolver)
+                .caller(user, session.getContext().getHttpRequest().getHttpHeaders().getHeaderString(ExtensionApi.ACT_AS_HEADER));
         AdminEvents events = new AdminEvents(target, realm,
                 new AdminAuth(realm, auth.token(), user, auth.client()), session.getContext().getConnection());
         MemberApi members = new MemberApi(target, realm, caller, events, changedSubjects);
         return new Apis(new WorkspaceApi(target, realm, caller, events), members,
                 new RoleBindingApi(target, realm, caller, members, json));
-    }
-
-    /**
-     * The user decisions are made for. Normally the token's user. A platform-admin service account
-     * (the gateway, in its dev-header mode) may name another principal in {@value ExtensionApi#ACT_AS_HEADER};
-     * anyone else who sends it is refused rather than silently ignored. Admin events still record
-     * the service account as the one who acted.
-     */
-    private UserModel actingFor(KeycloakSession target, RealmModel realm, UserModel tokenUser, RoleResolver resolver) {
-        String principal = session.getContext().getHttpRequest().getHttpHeaders().getHeaderString(ExtensionApi.ACT_AS_HEADER);
-        if (principal == null || principal.isBlank()) {
-            return tokenUser;
-        }
-        if (tokenUser.getServiceAccountClientLink() == null || !resolver.isPlatformAdmin(tokenUser)) {
-            throw ApiException.forbidden("Only a platform-admin service account may act for another principal");
-        }
-        return new Principals(target, realm).find(principal.trim()).orElseThrow(() ->
-                ApiException.notFound("No user or service account named '" + principal.trim() + "' exists in realm '" + realm.getName() + "'"));
     }
 
     private Response handle(int status, Function<AuthResult, Object> work) {
