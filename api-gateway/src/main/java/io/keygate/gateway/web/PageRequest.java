@@ -2,6 +2,7 @@ package io.keygate.gateway.web;
 
 import io.javalin.http.Context;
 import io.keygate.core.ApiException;
+import io.keygate.core.api.PageQuery;
 import java.util.List;
 
 /**
@@ -12,10 +13,10 @@ import java.util.List;
  */
 public record PageRequest(int page, int pageSize, String sort) {
 
-    public static final int DEFAULT_PAGE_SIZE = 100;
-    public static final int MAX_PAGE_SIZE = 1000;
-    public static final String DEFAULT_SORT = "-created_at";
-    public static final List<String> SORTS = List.of("created_at", "-created_at", "updated_at", "-updated_at");
+    public static final int DEFAULT_PAGE_SIZE = PageQuery.DEFAULT_PAGE_SIZE;
+    public static final int MAX_PAGE_SIZE = PageQuery.MAX_PAGE_SIZE;
+    public static final String DEFAULT_SORT = PageQuery.DEFAULT_SORT;
+    public static final List<String> SORTS = PageQuery.SORTS;
 
     public PageRequest {
         if (page < 1) {
@@ -31,9 +32,9 @@ public record PageRequest(int page, int pageSize, String sort) {
 
     public static PageRequest from(Context ctx) {
         return new PageRequest(
-                intParam(ctx, "page", 1),
-                intParam(ctx, "page_size", DEFAULT_PAGE_SIZE),
-                ctx.queryParam("sort") == null ? DEFAULT_SORT : ctx.queryParam("sort"));
+                intParam(ctx, PageQuery.PAGE, 1),
+                intParam(ctx, PageQuery.PAGE_SIZE, DEFAULT_PAGE_SIZE),
+                ctx.queryParam(PageQuery.SORT) == null ? DEFAULT_SORT : ctx.queryParam(PageQuery.SORT));
     }
 
     private static int intParam(Context ctx, String name, int fallback) {

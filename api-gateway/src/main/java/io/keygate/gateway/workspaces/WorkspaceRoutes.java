@@ -7,6 +7,7 @@ import io.javalin.http.HandlerType;
 import io.keygate.core.ApiException;
 import io.keygate.core.Descriptions;
 import io.keygate.core.api.ExtensionApi;
+import io.keygate.core.api.PageQuery;
 import io.keygate.gateway.freshness.WriteWait;
 import io.keygate.gateway.resources.ResourceKind;
 import io.keygate.gateway.resources.ResourceRepository;
@@ -208,7 +209,7 @@ public final class WorkspaceRoutes {
 
     private static Map<String, String> listQuery(Context ctx) {
         Map<String, String> query = new LinkedHashMap<>();
-        for (String key : new String[] {"page", "page_size", "sort"}) {
+        for (String key : new String[] {PageQuery.PAGE, PageQuery.PAGE_SIZE, PageQuery.SORT}) {
             String value = ctx.queryParam(key);
             if (value != null) {
                 query.put(key, value);

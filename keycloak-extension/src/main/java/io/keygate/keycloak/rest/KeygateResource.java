@@ -6,6 +6,7 @@ import io.keygate.core.ApiException;
 import io.keygate.core.WorkspaceLayout;
 import io.keygate.core.api.ErrorBody;
 import io.keygate.core.api.ExtensionApi;
+import io.keygate.core.api.PageQuery;
 import io.keygate.core.iam.RoleBindings;
 import io.keygate.keycloak.membership.RoleResolver;
 import jakarta.ws.rs.DELETE;
@@ -73,8 +74,8 @@ public final class KeygateResource {
 
     @GET
     @Path(ExtensionApi.WORKSPACES)
-    public Response listWorkspaces(@QueryParam("page") String page, @QueryParam("page_size") String pageSize,
-                                   @QueryParam("sort") String sort) {
+    public Response listWorkspaces(@QueryParam(PageQuery.PAGE) String page, @QueryParam(PageQuery.PAGE_SIZE) String pageSize,
+                                   @QueryParam(PageQuery.SORT) String sort) {
         return read(api -> api.workspaces().list(PageRequest.parse(page, pageSize, sort, PageRequest.DEFAULT_SORT)));
     }
 
@@ -123,8 +124,8 @@ public final class KeygateResource {
 
     @GET
     @Path(ExtensionApi.MEMBERS)
-    public Response listMembers(@PathParam("name") String name, @QueryParam("page") String page,
-                                @QueryParam("page_size") String pageSize, @QueryParam("sort") String sort) {
+    public Response listMembers(@PathParam("name") String name, @QueryParam(PageQuery.PAGE) String page,
+                                @QueryParam(PageQuery.PAGE_SIZE) String pageSize, @QueryParam(PageQuery.SORT) String sort) {
         return read(api -> api.members().listMembers(name, PageRequest.parse(page, pageSize, sort, MemberApi.MEMBER_ORDER)));
     }
 

@@ -2,6 +2,7 @@ package io.keygate.keycloak.rest;
 
 import io.keygate.core.ApiException;
 import io.keygate.core.api.PageBody;
+import io.keygate.core.api.PageQuery;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,17 +16,17 @@ import java.util.function.Function;
  */
 public record PageRequest(int page, int pageSize, String sort) {
 
-    public static final int MAX_PAGE_SIZE = 1000;
-    public static final int DEFAULT_PAGE_SIZE = 100;
-    public static final String DEFAULT_SORT = "-created_at";
-    public static final Set<String> SORTS = Set.of("created_at", "-created_at", "updated_at", "-updated_at");
+    public static final int MAX_PAGE_SIZE = PageQuery.MAX_PAGE_SIZE;
+    public static final int DEFAULT_PAGE_SIZE = PageQuery.DEFAULT_PAGE_SIZE;
+    public static final String DEFAULT_SORT = PageQuery.DEFAULT_SORT;
+    public static final Set<String> SORTS = Set.copyOf(PageQuery.SORTS);
 
     public static PageRequest parse(String page, String pageSize, String sort, String defaultSort) {
-        int pageNumber = parseInt("page", page, 1);
+        int pageNumber = parseInt(PageQuery.PAGE, page, 1);
         if (pageNumber < 1) {
             throw ApiException.unprocessable("page must be 1 or greater, got " + pageNumber);
         }
-        int size = parseInt("page_size", pageSize, DEFAULT_PAGE_SIZE);
+        int size = parseInt(PageQuery.PAGE_SIZE, pageSize, DEFAULT_PAGE_SIZE);
         if (size < 1 || size > MAX_PAGE_SIZE) {
             throw ApiException.unprocessable("page_size must be between 1 and " + MAX_PAGE_SIZE + ", got " + size);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keygate.core.ApiException;
+import io.keygate.core.api.ErrorBody;
 import io.keygate.core.events.SecurityEvents;
 import io.keygate.keycloak.freshness.delivery.PollService;
 import io.keygate.keycloak.freshness.delivery.SsfConfig;
@@ -251,7 +252,7 @@ public final class SsfResource {
 
     private Response error(int status, String detail) {
         Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(json.createObjectNode().put("detail", detail).toString());
+                .entity(json.valueToTree(new ErrorBody(detail)).toString());
         if (status == 401) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + realm().getName() + "\"");
         }
