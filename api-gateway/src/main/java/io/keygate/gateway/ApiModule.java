@@ -36,6 +36,7 @@ import io.keygate.gateway.web.Json;
 import io.keygate.gateway.web.RouteLabels;
 import io.keygate.gateway.web.RouteTable;
 import io.keygate.gateway.workspaces.CleanupRepository;
+import io.keygate.gateway.workspaces.CleanupSettings;
 import io.keygate.gateway.workspaces.ExtensionCalls;
 import io.keygate.gateway.workspaces.ExtensionClient;
 import io.keygate.gateway.workspaces.WorkspaceCleaner;
@@ -92,7 +93,8 @@ public final class ApiModule implements RouteModule, AutoCloseable {
                     settings.gatewayClientSecret(), json.mapper(), Clock.systemUTC());
             this.extension = Optional.of(client);
             this.serviceTokens = Optional.of(tokens);
-            WorkspaceCleaner workspaceCleaner = new WorkspaceCleaner(cleanups, resources, client, tokens::token);
+            WorkspaceCleaner workspaceCleaner = new WorkspaceCleaner(cleanups, resources, client, tokens::token,
+                    WorkspaceCleaner.Lease.forThisProcess(settings.cleanup().leaseDuration()), settings.cleanup());
             this.cleaner = Optional.of(workspaceCleaner);
             workspaceCleaner.resumeUnfinished();
         } else {
@@ -115,7 +117,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         return new ApiSettings(store, realmUrl, keycloak.clientId(), keycloak.clientSecret(),
                 new InferenceConfig(tree.string("inference.upstreamUrl"), tree.bool("inference.forwardAuthorization"),
                         GuardSettings.identity(tree)),
-                callerless, discovery);
+                callerless, discovery, CleanupSettings.from(tree));
     }
 
     /** Names the security-event feeds' states in {@code /readyz} (call before the app is built). */
