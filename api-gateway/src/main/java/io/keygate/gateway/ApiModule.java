@@ -73,6 +73,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
     private volatile List<RouteTable.Route> servedElsewhere = List.of();
     private volatile RouteLabels routeLabels = new RouteLabels(List.of());
     private volatile Supplier<Map<String, String>> feedStates = Map::of;
+    private volatile Supplier<Map<String, Boolean>> signingKeys = Map::of;
     private volatile WriteWait writeWait = WriteWait.none();
 
     public ApiModule(ApiSettings settings, Metrics metrics) {
@@ -118,6 +119,12 @@ public final class ApiModule implements RouteModule, AutoCloseable {
                 new InferenceConfig(tree.string("inference.upstreamUrl"), tree.bool("inference.forwardAuthorization"),
                         GuardSettings.identity(tree)),
                 callerless, discovery, CleanupSettings.from(tree));
+    }
+
+    /** {@code /readyz} is ready only while every configured issuer's signing keys are cached (the app calls this). */
+    @Override
+    public void signingKeys(Supplier<Map<String, Boolean>> cached) {
+        this.signingKeys = cached;
     }
 
     /** Names the security-event feeds' states in {@code /readyz} (call before the app is built). */
@@ -167,7 +174,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         RouteTable table = new RouteTable(cfg);
         new ReadinessRoutes(database, settings.hasKeycloak()
                 ? Optional.of(URI.create(settings.realmUrl() + "/.well-known/openid-configuration")) : Optional.empty(),
-                metrics, json, () -> feedStates.get()).register(table);
+                metrics, json, () -> feedStates.get(), () -> signingKeys.get()).register(table);
         new DiscoveryRoutes(settings.discovery(), settings.realmUrl(), json).register(table);
         extension.ifPresentOrElse(client -> {
             workspaceRoutes(client).register(table);
