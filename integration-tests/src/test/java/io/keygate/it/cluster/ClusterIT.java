@@ -112,7 +112,8 @@ class ClusterIT {
             assertEquals(b.issuer(), claims(ownerToken).getIssuer(), "one issuer for both nodes");
             String workspace = KeycloakServer.unique("cl-one");
             expect(201, http.post(a.keygateApi() + "/workspaces", ownerToken, Map.of("name", workspace)));
-            expect(200, gateway.get(WORKSPACES + "/" + workspace, ownerToken));
+            // A token node A mints now carries the new workspace in its claims (test 3 covers older tokens, through events).
+            expect(200, gateway.get(WORKSPACES + "/" + workspace, a.userToken(owner)));
 
             String member = a.newUser("cl-member");
             expect(201, http.post(a.keygateApi() + "/workspaces/" + workspace + "/members", ownerToken,
@@ -292,7 +293,7 @@ class ClusterIT {
             System.out.printf("[keygate-it] cluster: two gateway processes started at once on an empty PostgreSQL database, both ready after %d ms; "
                     + "flyway_schema_history (version=rows) %s, failed %d; workspace list on each: %d / %d%n",
                     readyMillis, versions, failed, firstServes, secondServes);
-            assertEquals(List.of("1", "2", "3", "4", "5", "6"), List.copyOf(versions.keySet()), "every migration applied: " + versions);
+            assertEquals(List.of("001", "002", "003", "004", "005", "006"), List.copyOf(versions.keySet()), "every migration applied: " + versions);
             assertTrue(versions.values().stream().allMatch(count -> count == 1), "each version applied exactly once: " + versions);
             assertEquals(0, failed, "no failed migration");
             assertEquals(200, firstServes, first.logTail());
@@ -315,9 +316,9 @@ class ClusterIT {
             two.awaitReady();
             countDeletions(store);
             String owner = a.newUser("cl-cleanup-owner");
-            String token = a.userToken(owner);
             String workspace = KeycloakServer.unique("cl-cleanup");
-            expect(201, http.post(a.keygateApi() + "/workspaces", token, Map.of("name", workspace)));
+            expect(201, http.post(a.keygateApi() + "/workspaces", a.userToken(owner), Map.of("name", workspace)));
+            String token = a.userToken(owner); // these gateways receive no events: the claims name the new workspace
             for (int i = 0; i < CLEANUP_RESOURCES; i++) {
                 GatewayProcess via = i % 2 == 0 ? one : two;
                 expect(201, via.post(projects(workspace), token, Map.of("name", String.format("p-%03d", i))));
