@@ -41,6 +41,7 @@ import io.keygate.gateway.web.Json;
 import io.keygate.gateway.web.RouteLabels;
 import io.keygate.gateway.web.RouteTable;
 import io.keygate.gateway.workspaces.CleanupRepository;
+import io.keygate.gateway.workspaces.CleanupSettings;
 import io.keygate.gateway.workspaces.ExtensionCalls;
 import io.keygate.gateway.workspaces.ExtensionClient;
 import io.keygate.gateway.workspaces.WorkspaceCleaner;
@@ -77,6 +78,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
     private volatile List<RouteTable.Route> servedElsewhere = List.of();
     private volatile RouteLabels routeLabels = new RouteLabels(List.of());
     private volatile Supplier<Map<String, String>> feedStates = Map::of;
+    private volatile Supplier<Map<String, Boolean>> signingKeys = Map::of;
     private volatile WriteWait writeWait = WriteWait.none();
 
     public ApiModule(ApiSettings settings, Metrics metrics) {
@@ -97,7 +99,8 @@ public final class ApiModule implements RouteModule, AutoCloseable {
                     settings.gatewayClientSecret(), json.mapper(), Clock.systemUTC());
             this.extension = Optional.of(client);
             this.serviceTokens = Optional.of(tokens);
-            WorkspaceCleaner workspaceCleaner = new WorkspaceCleaner(cleanups, resources, client, tokens::token);
+            WorkspaceCleaner workspaceCleaner = new WorkspaceCleaner(cleanups, resources, client, tokens::token,
+                    WorkspaceCleaner.Lease.forThisProcess(settings.cleanup().leaseDuration()), settings.cleanup());
             this.cleaner = Optional.of(workspaceCleaner);
             workspaceCleaner.resumeUnfinished();
         } else {
@@ -120,7 +123,13 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         return new ApiSettings(store, realmUrl, keycloak.clientId(), keycloak.clientSecret(),
                 new InferenceConfig(tree.string("inference.upstreamUrl"), tree.bool("inference.forwardAuthorization"),
                         GuardSettings.identity(tree)),
-                callerless, discovery);
+                callerless, discovery, CleanupSettings.from(tree));
+    }
+
+    /** {@code /readyz} is ready only while every configured issuer's signing keys are cached (the app calls this). */
+    @Override
+    public void signingKeys(Supplier<Map<String, Boolean>> cached) {
+        this.signingKeys = cached;
     }
 
     /** Names the security-event feeds' states in {@code /readyz} (call before the app is built). */
@@ -172,7 +181,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         RouteTable table = new RouteTable(cfg);
         new ReadinessRoutes(database, settings.hasKeycloak()
                 ? Optional.of(URI.create(settings.realmUrl() + "/.well-known/openid-configuration")) : Optional.empty(),
-                metrics, json, () -> feedStates.get()).register(table);
+                metrics, json, () -> feedStates.get(), () -> signingKeys.get()).register(table);
         new DiscoveryRoutes(settings.discovery(), settings.realmUrl(), json).register(table);
         extension.ifPresentOrElse(client -> {
             workspaceRoutes(client).register(table);

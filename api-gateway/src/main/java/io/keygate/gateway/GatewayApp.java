@@ -81,6 +81,7 @@ public final class GatewayApp {
         List<io.keygate.gateway.web.RouteTable.Route> guardRoutes = new ArrayList<>();
         guarding.forEach(module -> guardRoutes.addAll(module.documentedRoutes()));
         modules.forEach(module -> module.documentAlso(guardRoutes));
+        modules.forEach(module -> module.signingKeys(authorizer::signingKeysCached));
         all.addAll(guarding);
         all.addAll(modules);
         this.modules = List.copyOf(all);
@@ -147,7 +148,18 @@ public final class GatewayApp {
         freshness.start();
         javalin.start(host, port);
         modules.forEach(module -> module.started(javalin));
+        fetchSigningKeysInBackground();
         return this;
+    }
+
+    /** Fetches the issuers' signing keys once at start-up, so the gateway is ready without waiting for a first token or probe. */
+    private void fetchSigningKeysInBackground() {
+        Thread fetch = new Thread(() -> {
+            Map<String, Boolean> cached = authorizer.signingKeysCached();
+            LOG.info("signing keys cached at start-up: {}", cached);
+        }, "keygate-signing-keys");
+        fetch.setDaemon(true);
+        fetch.start();
     }
 
     public int port() {

@@ -46,13 +46,40 @@ final class IssuerVerifier {
     private static final int JWKS_SIZE_LIMIT = 256 * 1024;
 
     private final IssuerSettings settings;
+    private final LastKnownKeys lastKnown;
     private final JWKSource<SecurityContext> keys;
     private final DefaultJWTProcessor<SecurityContext> processor;
 
     IssuerVerifier(IssuerSettings settings) {
         this.settings = settings;
-        this.keys = keySource(settings);
+        this.lastKnown = lastKnownKeys(settings);
+        this.keys = keySource(settings, lastKnown);
         this.processor = processor(settings, keys);
+    }
+
+    /**
+     * True while this gateway holds signing keys of the issuer it may verify with: fetched at least
+     * once, and not longer ago than the outage tolerance. Without them no bearer token of this
+     * issuer can be decided.
+     */
+    boolean keysCached() {
+        return lastKnown.usable();
+    }
+
+    /**
+     * Fetches the issuer's keys when none are cached (through the same cache, rate limiter and
+     * timeout as token verification); true when keys are cached afterwards. Never throws.
+     */
+    boolean fetchKeysIfMissing() {
+        if (lastKnown.usable()) {
+            return true;
+        }
+        try {
+            keys.get(new com.nimbusds.jose.jwk.JWKSelector(new com.nimbusds.jose.jwk.JWKMatcher.Builder().build()), null);
+        } catch (KeySourceException | RuntimeException e) {
+            LOG.info("issuer {}: signing keys not available yet: {}", settings.name(), e.getMessage());
+        }
+        return lastKnown.usable();
     }
 
     /** Stops background key refreshes. */
@@ -106,13 +133,16 @@ final class IssuerVerifier {
         return processor;
     }
 
-    private static JWKSource<SecurityContext> keySource(IssuerSettings settings) {
+    private static LastKnownKeys lastKnownKeys(IssuerSettings settings) {
         int timeout = (int) settings.jwksTimeout().toMillis();
         ResourceRetriever retriever = new DefaultResourceRetriever(timeout, timeout, JWKS_SIZE_LIMIT);
         JWKSetSource<SecurityContext> origin = settings.jwks() != null
                 ? new URLBasedJWKSetSource<>(toUrl(settings.jwks().toString()), retriever)
                 : new DiscoveredJWKSetSource(settings, retriever);
-        LastKnownKeys lastKnown = new LastKnownKeys(origin, settings.jwksOutageTolerance().toMillis());
+        return new LastKnownKeys(origin, settings.jwksOutageTolerance().toMillis());
+    }
+
+    private static JWKSource<SecurityContext> keySource(IssuerSettings settings, LastKnownKeys lastKnown) {
         return JWKSourceBuilder.create(lastKnown)
                 .cache(settings.jwksCacheTtl().toMillis(), settings.jwksTimeout().toMillis())
                 .refreshAheadCache(settings.jwksRefreshAhead().toMillis(), true)
@@ -200,11 +230,16 @@ final class IssuerVerifier {
             return fetched;
         }
 
+        /** A key set was fetched, within the outage tolerance. */
+        boolean usable() {
+            return last != null && System.currentTimeMillis() - fetchedAtMillis <= toleranceMillis;
+        }
+
         @Override
         public java.util.List<com.nimbusds.jose.jwk.JWK> get(com.nimbusds.jose.jwk.JWKSelector selector, SecurityContext context)
                 throws KeySourceException {
             JWKSet known = last;
-            if (known == null || System.currentTimeMillis() - fetchedAtMillis > toleranceMillis) {
+            if (!usable()) {
                 throw new KeySourceException("signing keys unavailable and no recent key set to fall back on");
             }
             return selector.select(known);

@@ -61,6 +61,14 @@ public final class RequestAuthorizer {
         tokens.close();
     }
 
+    /**
+     * Whether each configured issuer's signing keys are cached (fetching missing ones); empty when
+     * authentication is off, as no key is needed then.
+     */
+    public Map<String, Boolean> signingKeysCached() {
+        return enabled ? tokens.signingKeysCached() : Map.of();
+    }
+
     public boolean isPublic(String path) {
         return publicPaths.contains(path);
     }

@@ -78,6 +78,17 @@ public final class TokenAuthenticator {
     }
 
     /**
+     * Per configured issuer (by name): whether its signing keys are cached, fetching them first for
+     * an issuer that has none (bounded by its JWKS timeout and rate limit). Readiness: a gateway
+     * without an issuer's keys cannot decide that issuer's bearer requests.
+     */
+    public Map<String, Boolean> signingKeysCached() {
+        Map<String, Boolean> cached = new java.util.TreeMap<>();
+        verifiers.values().forEach(verifier -> cached.put(verifier.settings().name(), verifier.fetchKeysIfMissing()));
+        return cached;
+    }
+
+    /**
      * The signing keys of the configured issuer with this exact {@code iss} URL (the same cached,
      * refreshed source its tokens are verified with), or null when it is not configured.
      */

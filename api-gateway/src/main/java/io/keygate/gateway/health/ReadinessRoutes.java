@@ -16,10 +16,14 @@ import java.util.Optional;
 
 /**
  * {@code /readyz}: ready (200) while the gateway can decide requests, that is while its store is
- * reachable; 503 only when it is not. Keycloak's state is a detail ({@code checks.keycloak}) and the
- * gauge {@code keygate_keycloak_up}, never a reason to be unready: tokens are still verified with the
- * cached keys while Keycloak is away, and behind a load balancer a Keycloak blip must not take every
- * replica out of rotation at once (routes that need Keycloak answer 503 with a detail themselves).
+ * reachable and the signing keys of every configured issuer are cached ({@code checks.signing_keys},
+ * {@code cached} or {@code missing} per issuer; a gateway that never fetched an issuer's keys, or
+ * whose last fetch is older than the outage tolerance, cannot decide that issuer's bearer tokens;
+ * a probe tries to fetch missing keys); 503 otherwise, with the failing check in the body.
+ * Keycloak's state is a detail ({@code checks.keycloak}) and the gauge {@code keygate_keycloak_up},
+ * never a reason to be unready by itself: tokens are still verified with the cached keys while
+ * Keycloak is away, and behind a load balancer a Keycloak blip must not take every replica out of
+ * rotation at once (routes that need Keycloak answer 503 with a detail themselves).
  * Also {@code /metrics} (Prometheus text); {@code /healthz} itself is
  * served by {@link HealthRoutes} and only documented here. None of them needs a token and none
  * reveals more than up / down.
@@ -32,6 +36,7 @@ public final class ReadinessRoutes {
     private final Json json;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final java.util.function.Supplier<java.util.Map<String, String>> feeds;
+    private final java.util.function.Supplier<java.util.Map<String, Boolean>> signingKeys;
 
     /** @param keycloakProbe a Keycloak URL that answers 200 when it is up (the realm's discovery document) */
     public ReadinessRoutes(Database database, Optional<URI> keycloakProbe, Metrics metrics, Json json) {
@@ -41,7 +46,15 @@ public final class ReadinessRoutes {
     /** @param feeds the security-event feeds' states by issuer: reported, never a reason to be unready */
     public ReadinessRoutes(Database database, Optional<URI> keycloakProbe, Metrics metrics, Json json,
                            java.util.function.Supplier<java.util.Map<String, String>> feeds) {
+        this(database, keycloakProbe, metrics, json, feeds, java.util.Map::of);
+    }
+
+    /** @param signingKeys per configured issuer, whether its signing keys are cached: every one must be */
+    public ReadinessRoutes(Database database, Optional<URI> keycloakProbe, Metrics metrics, Json json,
+                           java.util.function.Supplier<java.util.Map<String, String>> feeds,
+                           java.util.function.Supplier<java.util.Map<String, Boolean>> signingKeys) {
         this.feeds = feeds;
+        this.signingKeys = signingKeys;
         this.database = database;
         this.keycloakProbe = keycloakProbe;
         this.metrics = metrics;
@@ -50,26 +63,33 @@ public final class ReadinessRoutes {
 
     public void register(RouteTable table) {
         table.document(HandlerType.GET, "/healthz", "health", "Liveness: the gateway process answers", 200);
-        table.add(HandlerType.GET, "/readyz", "health", "Readiness: the gateway can decide requests (its store is reachable); Keycloak is reported, not required", 200, this::ready);
+        table.add(HandlerType.GET, "/readyz", "health", "Readiness: the gateway can decide requests (its store is reachable, its issuers' signing keys are cached); Keycloak is reported, not required", 200, this::ready);
         table.add(HandlerType.GET, "/metrics", "health", "Prometheus metrics (text exposition format)", 200,
                 ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     }
 
     private void ready(Context ctx) {
         boolean store = database.isReachable();
+        java.util.Map<String, Boolean> keys = signingKeys.get();
+        boolean keysCached = !keys.containsValue(false);
+        boolean ready = store && keysCached;
         boolean keycloak = keycloakProbe.map(this::answers).orElse(true);
         keycloakProbe.ifPresent(probe -> metrics.recordKeycloakUp(keycloak));
         ObjectNode status = json.mapper().createObjectNode();
-        status.put("status", store ? "ready" : "not ready");
+        status.put("status", ready ? "ready" : "not ready");
         ObjectNode checks = status.putObject("checks");
         checks.put("storage", store ? "up" : "down");
+        if (!keys.isEmpty()) {
+            ObjectNode cached = checks.putObject("signing_keys");
+            keys.forEach((issuer, held) -> cached.put(issuer, held ? "cached" : "missing"));
+        }
         checks.put("keycloak", keycloakProbe.isEmpty() ? "not configured" : keycloak ? "up" : "down");
         java.util.Map<String, String> events = feeds.get();
         if (!events.isEmpty()) {
             ObjectNode feedStates = checks.putObject("events");
             events.forEach(feedStates::put);
         }
-        json.send(ctx, store ? 200 : 503, status);
+        json.send(ctx, ready ? 200 : 503, status);
     }
 
     private boolean answers(URI uri) {

@@ -246,6 +246,36 @@ public final class ResourceRepository {
         });
     }
 
+    /**
+     * Deletes up to {@code limit} resources of {@code workspace} (and their job logs) in one
+     * transaction; returns how many, 0 when none is left. For cleanups that run in batches.
+     */
+    public int deleteWorkspaceBatch(String workspace, int limit) {
+        return database.inTransaction(connection -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT id FROM resources WHERE workspace = ? ORDER BY id FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")) {
+                select.setString(1, workspace);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        ids.add(rows.getString(1));
+                    }
+                }
+            }
+            try (PreparedStatement logs = connection.prepareStatement("DELETE FROM job_logs WHERE job_id = ?");
+                 PreparedStatement resource = connection.prepareStatement("DELETE FROM resources WHERE id = ?")) {
+                int deleted = 0;
+                for (String id : ids) {
+                    logs.setString(1, id);
+                    logs.executeUpdate();
+                    resource.setString(1, id);
+                    deleted += resource.executeUpdate();
+                }
+                return deleted;
+            }
+        });
+    }
+
     /** Cancels a job that has not finished; 409 when it already has. */
     public Resource cancelJob(String workspace, String name, String actor) {
         return database.inTransaction(connection -> {

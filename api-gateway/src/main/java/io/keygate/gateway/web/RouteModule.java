@@ -22,6 +22,13 @@ public interface RouteModule {
     default void documentAlso(java.util.List<RouteTable.Route> routes) {
     }
 
+    /**
+     * Before {@link #register}: what says, per configured issuer, whether its signing keys are cached
+     * (for a module that reports readiness); ignored by default.
+     */
+    default void signingKeys(java.util.function.Supplier<java.util.Map<String, Boolean>> cached) {
+    }
+
     /** Called once the server listens (for example to report on its thread pool); nothing by default. */
     default void started(Javalin javalin) {
     }

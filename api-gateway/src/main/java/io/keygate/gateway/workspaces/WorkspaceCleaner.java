@@ -37,6 +37,7 @@ public final class WorkspaceCleaner implements AutoCloseable {
     private final ExtensionClient extension;
     private final Supplier<String> serviceToken;
     private final Lease lease;
+    private final CleanupSettings settings;
     private final java.util.concurrent.ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "keygate-cleanup-leases");
         thread.setDaemon(true);
@@ -77,6 +78,12 @@ public final class WorkspaceCleaner implements AutoCloseable {
 
     public WorkspaceCleaner(CleanupRepository cleanups, ResourceRepository resources, ExtensionClient extension,
                             Supplier<String> serviceToken, Lease lease) {
+        this(cleanups, resources, extension, serviceToken, lease, CleanupSettings.defaults());
+    }
+
+    public WorkspaceCleaner(CleanupRepository cleanups, ResourceRepository resources, ExtensionClient extension,
+                            Supplier<String> serviceToken, Lease lease, CleanupSettings settings) {
+        this.settings = settings;
         this.cleanups = cleanups;
         this.resources = resources;
         this.extension = extension;
@@ -147,7 +154,7 @@ public final class WorkspaceCleaner implements AutoCloseable {
             String token = serviceToken.get();
             setRemoteStage(workspace, token, CleanupStage.deleting);
             cleanups.setStage(workspace, CleanupStage.deleting, null);
-            int removed = resources.deleteWorkspaceContents(workspace);
+            int removed = deleteResources(workspace);
             ExtensionClient.Reply deleted = extension.delete(ExtensionApi.workspacePath(workspace), token);
             if (!deleted.isSuccess() && deleted.status() != 404) {
                 throw new IllegalStateException("Keycloak refused to delete the workspace: " + deleted.status() + " " + deleted.body());
@@ -157,6 +164,30 @@ public final class WorkspaceCleaner implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("cleanup of workspace {} failed: {}", workspace, e.getMessage());
             markFailed(workspace, e);
+        }
+    }
+
+    /** All at once; in batches with pauses only when a test asked for it ({@link CleanupSettings#batched()}). */
+    private int deleteResources(String workspace) {
+        if (!settings.batched()) {
+            return resources.deleteWorkspaceContents(workspace);
+        }
+        int removed = 0;
+        for (int batch = resources.deleteWorkspaceBatch(workspace, settings.batchSize()); batch > 0;
+             batch = resources.deleteWorkspaceBatch(workspace, settings.batchSize())) {
+            removed += batch;
+            LOG.info("cleanup of workspace {}: deleted a batch of {} resources ({} so far)", workspace, batch, removed);
+            pauseBetweenBatches();
+        }
+        return removed;
+    }
+
+    private void pauseBetweenBatches() {
+        try {
+            Thread.sleep(settings.batchPause().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("cleanup interrupted", e);
         }
     }
 

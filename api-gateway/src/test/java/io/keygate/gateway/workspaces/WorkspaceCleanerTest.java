@@ -93,6 +93,26 @@ class WorkspaceCleanerTest {
     }
 
     @Test
+    void theTestOnlyBatchedCleanupDeletesEverythingInBatchesAndOtherResourcesStay() throws Exception {
+        for (int i = 0; i < 7; i++) {
+            resources.create(ResourceKind.PROJECT, "ws-batched", "p" + i, null, new ObjectMapper().createObjectNode(), "a");
+        }
+        holdResources("ws-other");
+        CleanupSettings batched = new CleanupSettings(java.time.Duration.ofSeconds(30), 3, java.time.Duration.ofMillis(10));
+        try (WorkspaceCleaner cleaner = new WorkspaceCleaner(cleanups, resources, new ExtensionClient(
+                "http://127.0.0.1:" + extension.getAddress().getPort() + "/realms/keygate/keygate"), () -> "service-token",
+                WorkspaceCleaner.Lease.forThisProcess(batched.leaseDuration()), batched)) {
+            assertEquals(3, resources.deleteWorkspaceBatch("ws-batched", 3), "a batch is at most the batch size");
+            cleaner.start("ws-batched", "owner@example.com");
+            assertTrue(cleaner.awaitIdle(10, TimeUnit.SECONDS));
+        }
+        assertTrue(resources.countByKind("ws-batched").isEmpty());
+        assertTrue(cleanups.find("ws-batched").isEmpty(), "gone: no record left");
+        assertEquals(2, resources.countByKind("ws-other").values().stream().mapToLong(Long::longValue).sum(), "another workspace keeps its resources");
+        assertEquals(0, resources.deleteWorkspaceBatch("ws-batched", 3));
+    }
+
+    @Test
     void aFailedCleanupIsMarkedFailedAndARetryFinishesIt() throws Exception {
         holdResources("ws-retry");
         deleteFailuresLeft.set(1);

@@ -15,7 +15,7 @@ import java.util.List;
  * configured as {@code ./setup.sh} configures it, with the realm's security events on: for
  * behaviour that only separate processes show (each its own memory, sharing only the store).
  */
-final class GatewayProcess implements AutoCloseable {
+public final class GatewayProcess implements AutoCloseable {
 
     private static final Duration READY_WITHIN = Duration.ofMinutes(2);
 
@@ -24,10 +24,13 @@ final class GatewayProcess implements AutoCloseable {
     private final int port;
     private final Http http = new Http();
 
-    private GatewayProcess(Process process, Path log, int port) {
+    private final String instance;
+
+    private GatewayProcess(Process process, Path log, int port, String instance) {
         this.process = process;
         this.log = log;
         this.port = port;
+        this.instance = instance;
     }
 
     /**
@@ -35,25 +38,33 @@ final class GatewayProcess implements AutoCloseable {
      * {@code issuerExtra} is appended to the issuer entry (YAML, 4-space indent).
      */
     static GatewayProcess start(KeycloakServer keycloak, String jdbcUrl, String instance, String issuerExtra, Path dir) {
+        GatewayProcess started = launch(keycloak, jdbcUrl, instance, "", issuerExtra, dir);
+        started.awaitReady();
+        return started;
+    }
+
+    /**
+     * Starts a gateway process without waiting for it ({@link #awaitReady()} does). {@code settings} is
+     * top-level YAML added to the configuration (e.g. a {@code cleanup:} block).
+     */
+    public static GatewayProcess launch(KeycloakServer keycloak, String jdbcUrl, String instance, String settings, String issuerExtra,
+                                        Path dir) {
         int port = FreePorts.next();
         try {
             Path config = dir.resolve(instance + ".yaml");
-            Files.writeString(config, yaml(keycloak, jdbcUrl, port, instance, issuerExtra));
+            Files.writeString(config, yaml(keycloak, jdbcUrl, port, instance, settings, issuerExtra));
             Path log = dir.resolve(instance + ".log");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                     "io.keygate.gateway.Main", config.toString()))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            GatewayProcess started = new GatewayProcess(process, log, port);
-            started.awaitReady();
-            System.out.println("[keygate-it] gateway process " + instance + " (pid " + process.pid() + ") ready on port " + port);
-            return started;
+            return new GatewayProcess(process, log, port, instance);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static String yaml(KeycloakServer keycloak, String jdbcUrl, int port, String instance, String issuerExtra) {
+    private static String yaml(KeycloakServer keycloak, String jdbcUrl, int port, String instance, String settings, String issuerExtra) {
         return String.join("\n",
                 "server:",
                 "  host: 127.0.0.1",
@@ -69,6 +80,7 @@ final class GatewayProcess implements AutoCloseable {
                 "  sink: none",
                 "freshness:",
                 "  instanceId: " + instance,
+                settings,
                 "issuers:",
                 "  - name: keygate",
                 "    issuer: " + keycloak.issuer(),
@@ -77,7 +89,8 @@ final class GatewayProcess implements AutoCloseable {
                 issuerExtra);
     }
 
-    private void awaitReady() {
+    /** Waits until {@code /readyz} answers 200; fails with the log's tail when the process exits or is not ready in time. */
+    public void awaitReady() {
         long deadline = System.nanoTime() + READY_WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -85,6 +98,7 @@ final class GatewayProcess implements AutoCloseable {
             }
             try {
                 if (http.get(url("/readyz"), null).status() == 200) {
+                    System.out.println("[keygate-it] gateway process " + instance + " (pid " + process.pid() + ") ready on port " + port);
                     return;
                 }
             } catch (RuntimeException notYetListening) {
@@ -105,19 +119,37 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
 
-    Http.Response get(String path, String token) {
+    public Http.Response get(String path, String token) {
         return http.get(url(path), token);
     }
 
-    String logTail() {
+    public Http.Response post(String path, String token, Object body) {
+        return http.post(url(path), token, body);
+    }
+
+    public Http.Response delete(String path, String token) {
+        return http.delete(url(path), token);
+    }
+
+    /** {@code kill -9}: the process gets no chance to finish or release anything. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

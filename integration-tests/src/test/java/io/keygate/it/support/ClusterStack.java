@@ -183,6 +183,21 @@ public final class ClusterStack implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + GATEWAY_DATABASE + "?user=postgres&password=postgres";
     }
 
+    /** Creates an empty database {@code name} on the cluster's PostgreSQL server; returns its JDBC URL (for gateways). */
+    public String createDatabase(String name, String applicationName) {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("creating database " + name + " failed", e);
+        }
+        return jdbcUrl(name, applicationName);
+    }
+
+    /** A JDBC URL of database {@code name} whose connections call themselves {@code applicationName} (PostgreSQL's application_name). */
+    public String jdbcUrl(String name, String applicationName) {
+        return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + name + "?user=postgres&password=postgres&ApplicationName=" + applicationName;
+    }
+
     public Map<String, String> summary() {
         return Map.of("nodeA", nodeA.baseUrl(), "nodeB", nodeB.baseUrl(), "postgresPort", String.valueOf(postgres.getPort()));
     }

@@ -4,12 +4,11 @@ import io.keygate.core.Role;
 import io.keygate.keycloak.binding.Bindings;
 import io.keygate.keycloak.binding.PrincipalKind;
 import io.keygate.keycloak.workspace.WorkspaceGroups;
-import jakarta.persistence.LockModeType;
+import io.keygate.keycloak.workspace.WorkspaceRowLock;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.Optional;
 import org.jboss.logging.Logger;
-import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
@@ -27,7 +26,8 @@ import org.keycloak.services.ErrorResponse;
  * refuses (HTTP 409, rolling back the change) when the last Admin of a workspace leaves its
  * {@code Admin} group. Keycloak fires the leave event after the row is deleted and flushed, so the
  * count of remaining Admins seen here already excludes the leaving user; a row lock on the Admin
- * group makes concurrent removals count one after the other. Deleting a user removes their
+ * group (after the workspace group's, {@link WorkspaceRowLock}) makes concurrent removals count one
+ * after the other. Deleting a user removes their
  * memberships in bulk without leave events, so the user's pre-removal event is checked too: the
  * last Admin of a workspace cannot be deleted until someone else is Admin there; once allowed,
  * the user's binding rows are revoked. Removing a realm deletes its rows.
@@ -130,16 +130,15 @@ public final class MembershipGuard implements ProviderEventListener {
     }
 
     /**
-     * Takes a database row lock on the Admin group, held until this transaction ends. Two
-     * transactions removing the last two Admins (e.g. concurrent admin-console calls) are thereby
-     * serialized: the second counts only after the first has committed, and sees its removal.
+     * Takes database row locks on the workspace group and then on its Admin group, held until this
+     * transaction ends, in the order every keygate write uses ({@link WorkspaceRowLock}). Two
+     * transactions removing the last two Admins (e.g. concurrent admin-console calls on two nodes)
+     * are thereby serialized: the second counts only after the first has committed, and sees its removal.
      */
     private static void lockAdminGroup(KeycloakSession session, GroupModel adminGroup) {
-        session.getProvider(JpaConnectionProvider.class).getEntityManager()
-                .createQuery("select g.id from GroupEntity g where g.id = :id")
-                .setParameter("id", adminGroup.getId())
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .getResultList();
+        WorkspaceRowLock locks = new WorkspaceRowLock(session);
+        locks.lock(adminGroup.getParent());
+        locks.lock(adminGroup);
     }
 
     private static boolean noAdminLeft(KeycloakSession session, GroupModel.GroupMemberLeaveEvent leave) {

@@ -9,6 +9,7 @@ import io.keygate.core.api.ExtensionApi;
 import io.keygate.core.api.PageQuery;
 import io.keygate.core.iam.RoleBindings;
 import io.keygate.keycloak.membership.RoleResolver;
+import io.keygate.keycloak.workspace.WorkspaceRowLock;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -34,6 +35,7 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.representations.idm.ErrorRepresentation;
 import org.keycloak.services.ErrorResponseException;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 import org.keycloak.services.resources.admin.AdminAuth;
@@ -252,7 +254,11 @@ public final class KeygateResource {
         RealmModel realm = session.getContext().getRealm();
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         return locks.withLock(realm.getId(), workspace, () -> KeycloakModelUtils.runJobInTransactionWithResult(
-                factory, session.getContext(), job -> work.apply(api(job, job.realms().getRealm(realm.getId()), auth)),
+                factory, session.getContext(), job -> {
+                    RealmModel jobRealm = job.realms().getRealm(realm.getId());
+                    new WorkspaceRowLock(job).lock(jobRealm, workspace);
+                    return work.apply(api(job, jobRealm, auth));
+                },
                 "keygate workspace change"));
     }
 
@@ -285,7 +291,7 @@ public final class KeygateResource {
         } catch (ApiException e) {
             return error(e.status(), e.getMessage());
         } catch (ErrorResponseException e) {
-            return error(e.getResponse().getStatus(), e.getErrorDescription() != null ? e.getErrorDescription() : e.getMessage());
+            return error(e.getResponse().getStatus(), detailOf(e));
         } catch (WebApplicationException e) {
             return error(e.getResponse().getStatus(), e.getMessage());
         } catch (RuntimeException e) {
@@ -297,6 +303,21 @@ public final class KeygateResource {
                 return error(500, "Internal error; see the Keycloak log");
             });
         }
+    }
+
+    /**
+     * The message of a refusal Keycloak code raised, e.g. the last-Admin guard's
+     * {@code ErrorResponse.error(...)}: its text is in the response's {@link ErrorRepresentation}
+     * (the exception's own message is only "HTTP 500 Internal Server Error").
+     */
+    private static String detailOf(ErrorResponseException e) {
+        if (e.getErrorDescription() != null) {
+            return e.getErrorDescription();
+        }
+        if (e.getResponse().getEntity() instanceof ErrorRepresentation representation && representation.getErrorMessage() != null) {
+            return representation.getErrorMessage();
+        }
+        return e.getMessage();
     }
 
     private Response.ResponseBuilder json(int status, Object body) {
