@@ -1,0 +1,397 @@
+package io.keygate.it.api;
+
+import static io.keygate.it.support.Http.expect;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keygate.it.support.Http;
+import io.keygate.it.support.KeycloakServer;
+import io.keygate.it.support.RealKeycloak;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import io.keygate.core.Role;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Membership scale benchmark (issue 9; a measurement, not a test: it asserts nothing about time, only
+ * correctness). Against the real Keycloak 26.7.3 with the extension:
+ * <ul>
+ *   <li>workspaces with 10, 1,000 and 10,000 members: first page of members, add a member, remove a
+ *       member (the extension's REST API as the workspace's Admin) and a member's token refresh;</li>
+ *   <li>token issuance (refresh grant) for a user in 3 workspaces in a realm with 10,000 workspaces and
+ *       in one with 10;</li>
+ *   <li>a user in 1,000 workspaces with 63-character names: access-token size, and the real gateway's
+ *       decision in each of the 1,000 (overage: distributed claims resolved through {@code me/workspaces}).</li>
+ * </ul>
+ * Seeding: the realm {@code keygate-small} (the dev realm file with 10 workspace groups) and the dev
+ * realm {@code keygate} again (deleted, then imported with 10,000) through {@code POST /admin/realms}: the
+ * extension's binding migration, run on the realm-created event, records a binding row for every imported
+ * membership. The member-scale workspaces are created through the keygate API and their members added
+ * through {@code partialImport} in batches (each membership fires Keycloak's group-join event, which the
+ * extension's membership guard records as a binding row). The member lists are
+ * checked to hold exactly 10 / 1,000 / 10,000 rows. Every operation is then measured side by side in
+ * alternating rounds after a warm-up; medians and the ratio to the small case are printed with the
+ * load average. Opt-in, one command (see docs/benchmarks.md):
+ * <pre>
+ * mvn -B verify -pl integration-tests -am -Dtest=MembershipScaleBenchmarkIT
+ * </pre>
+ * {@code -Dkeygate.bench.rounds=N} (default 15) sets the samples per operation and size.
+ */
+@RealKeycloak
+class MembershipScaleBenchmarkIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String REALM = KeycloakServer.REALM;
+    private static final String SMALL_REALM = "keygate-small";
+    private static final int[] SIZES = {10, 1_000, 10_000};
+    private static final int MANY_WORKSPACES = 10_000;
+    private static final int FEW_WORKSPACES = 10;
+    private static final int LONG_NAMED = 1_000;
+    private static final int WILDCARDS = 5;
+    private static final int BATCH = 500;
+    private static final int WARMUP = 3;
+    private static final int ROUNDS = Integer.getInteger("keygate.bench.rounds", 15);
+    private static final Duration SLOW_CALL = Duration.ofMinutes(20);
+    private static final String PASSWORD = KeycloakServer.DEV_PASSWORD;
+    private static final String OWNER = "bench-owner@bench.test";
+    private static final String TRIPLE = "bench-triple@bench.test";
+    private static final String BUSY = "bench-busy@bench.test";
+
+    KeycloakServer keycloak;
+    private final Http http = new Http();
+
+    @Test
+    void membershipOperationsAndTokensAtScale() {
+        System.out.println("[keygate-bench] scale: load average at start " + loadAverage());
+        long seedStart = System.nanoTime();
+        importRealm(realm(SMALL_REALM, FEW_WORKSPACES));
+        System.out.printf("[keygate-bench] scale: deleting the dev realm %s to import it again with %d workspaces: HTTP %d%n", REALM,
+                MANY_WORKSPACES, http.send(Http.request(keycloak.baseUrl() + "/admin/realms/" + REALM, keycloak.adminToken())
+                        .timeout(SLOW_CALL).DELETE()).status());
+        importRealm(realm(REALM, MANY_WORKSPACES));
+        seedMemberWorkspaces();
+        seedMembers();
+        for (int size : SIZES) {
+            long total = members(size, ownerToken()).path("pagination").path("total_results").asLong();
+            System.out.printf("[keygate-bench] scale: workspace %s lists %d members%n", memberWorkspace(size), total);
+            assertEquals(size, total, "member list of " + memberWorkspace(size));
+        }
+        System.out.printf("[keygate-bench] scale: seeded in %.0f s, load average %s%n", (System.nanoTime() - seedStart) / 1e9, loadAverage());
+
+        busyUserThroughTheGateway();
+        measure();
+        System.out.println("[keygate-bench] scale: load average at end " + loadAverage());
+    }
+
+    // ---- measuring
+
+    private void measure() {
+        Map<String, List<Long>> samples = new LinkedHashMap<>();
+        Map<Integer, String> refreshTokens = new LinkedHashMap<>();
+        for (int size : SIZES) {
+            refreshTokens.put(size, refreshToken(tokenEndpoint(REALM), refresher(size)));
+        }
+        String tripleBig = refreshToken(tokenEndpoint(REALM), TRIPLE);
+        String tripleSmall = refreshToken(tokenEndpoint(SMALL_REALM), TRIPLE);
+        int spare = 0;
+        for (int round = 0; round < WARMUP + ROUNDS; round++) {
+            boolean record = round >= WARMUP;
+            String owner = ownerToken();
+            for (int i = 0; i < SIZES.length; i++) {
+                int size = SIZES[(i + round) % SIZES.length];
+                String ws = memberWorkspace(size);
+                String principal = spareUser(size, spare);
+                String refresh = refreshTokens.get(size);
+                time(samples, record, "first page of members", size, () -> expect(200, http.get(api("/workspaces/" + ws + "/members"), owner)));
+                time(samples, record, "add a member", size, () -> expect(201, http.post(api("/workspaces/" + ws + "/members"), owner,
+                        Map.of("principal", principal, "roles", List.of("Viewer")))));
+                time(samples, record, "remove a member", size, () -> expect(200, http.delete(api("/workspaces/" + ws + "/members/" + principal), owner)));
+                time(samples, record, "member's token refresh", size, () -> refresh(tokenEndpoint(REALM), refresh));
+            }
+            spare++;
+            boolean bigFirst = round % 2 == 0;
+            for (int side = 0; side < 2; side++) {
+                boolean big = bigFirst == (side == 0);
+                String endpoint = tokenEndpoint(big ? REALM : SMALL_REALM);
+                String refresh = big ? tripleBig : tripleSmall;
+                time(samples, record, "token issuance, user in 3 workspaces (realm size)", big ? MANY_WORKSPACES : FEW_WORKSPACES,
+                        () -> refresh(endpoint, refresh));
+            }
+            if (round % 5 == 4) {
+                System.out.printf("[keygate-bench] scale: round %d of %d done, load average %s%n", round + 1, WARMUP + ROUNDS, loadAverage());
+            }
+        }
+        print(samples);
+    }
+
+    private static void time(Map<String, List<Long>> samples, boolean record, String operation, int size, Supplier<?> call) {
+        long start = System.nanoTime();
+        call.get();
+        long micros = (System.nanoTime() - start) / 1_000;
+        if (record) {
+            samples.computeIfAbsent(operation + "|" + size, key -> new ArrayList<>()).add(micros);
+        }
+    }
+
+    private static void print(Map<String, List<Long>> samples) {
+        System.out.printf("[keygate-bench] scale: %d samples each (median, ms; ratio = median / median of the smallest size)%n", ROUNDS);
+        Map<String, Double> smallest = new LinkedHashMap<>();
+        samples.forEach((key, values) -> {
+            String operation = key.substring(0, key.indexOf('|'));
+            int size = Integer.parseInt(key.substring(key.indexOf('|') + 1));
+            double median = median(values) / 1000.0;
+            smallest.putIfAbsent(operation, median);
+            System.out.printf("[keygate-bench] scale: %-52s %6d: median %8.2f ms  (min %8.2f, max %8.2f)  ratio %.2f%n", operation, size, median,
+                    values.stream().mapToLong(Long::longValue).min().orElse(0) / 1000.0,
+                    values.stream().mapToLong(Long::longValue).max().orElse(0) / 1000.0, median / smallest.get(operation));
+        });
+    }
+
+    private static double median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
+    }
+
+    // ---- the user in 1,000 long-named workspaces
+
+    private void busyUserThroughTheGateway() {
+        String token = keycloak.passwordToken(BUSY, PASSWORD);
+        JsonNode claims = claims(token);
+        System.out.printf("[keygate-bench] scale: access token of a user in %d workspaces with 63-character names: %d bytes"
+                + " (workspaces claim present: %s, _claim_names: %s)%n", LONG_NAMED, token.length(), claims.has("workspaces"), claims.path("_claim_names"));
+        assertTrue(token.length() <= 8 * 1024, "token is " + token.length() + " bytes");
+        assertFalse(claims.has("workspaces"), "overage token leaves the claim out");
+        long start = System.nanoTime();
+        try (GatewayUnderTest gateway = new GatewayUnderTest(keycloak)) {
+            for (int i = 0; i < LONG_NAMED; i++) {
+                String ws = longName(i);
+                expect(200, gateway.get("/apis/entities/v2/workspaces/" + ws + "/projects", token));
+            }
+            expect(201, gateway.post("/apis/entities/v2/workspaces/" + longName(1) + "/projects", token, Map.of("name", "bench-project")));
+            expect(403, gateway.post("/apis/entities/v2/workspaces/" + longName(0) + "/projects", token, Map.of("name", "bench-project")));
+            expect(403, gateway.get("/apis/entities/v2/workspaces/" + plainName(WILDCARDS + 3) + "/projects", token));
+        }
+        System.out.printf("[keygate-bench] scale: the gateway allowed reads in all %d workspaces, a write where Editor, refused a write"
+                + " where Viewer and a read outside them (%.1f s)%n", LONG_NAMED, (System.nanoTime() - start) / 1e9);
+    }
+
+    // ---- seeding
+
+    /** The owner creates the member-scale workspaces through the keygate API (it becomes their Admin). */
+    private void seedMemberWorkspaces() {
+        String owner = ownerToken();
+        for (int size : SIZES) {
+            expect(201, http.post(api("/workspaces"), owner, Map.of("name", memberWorkspace(size))));
+        }
+    }
+
+    /**
+     * Members through {@code partialImport} in batches of {@value #BATCH}: each membership fires Keycloak's
+     * group-join event, which the extension's membership guard records as a binding row (checked by the
+     * member counts afterwards). Per workspace: {@code size - 2} Viewers (its owner and its refreshing member
+     * make {@code size}) and unattached spare users for add/remove.
+     */
+    private void seedMembers() {
+        List<Map<String, Object>> users = new ArrayList<>();
+        for (int size : SIZES) {
+            String group = "/workspaces/" + memberWorkspace(size) + "/Viewer";
+            users.add(user(refresher(size), true, List.of(group)));
+            for (int i = 0; i < size - 2; i++) {
+                users.add(user("m" + size + "-" + i + "@bench.test", false, List.of(group)));
+            }
+            for (int i = 0; i < WARMUP + ROUNDS; i++) {
+                users.add(user(spareUser(size, i), false, List.of()));
+            }
+        }
+        partialImport(users, "members");
+    }
+
+    private void partialImport(List<Map<String, Object>> users, String what) {
+        long start = System.nanoTime();
+        for (int from = 0; from < users.size(); from += BATCH) {
+            List<Map<String, Object>> batch = users.subList(from, Math.min(users.size(), from + BATCH));
+            expect(200, http.send(Http.request(keycloak.adminApi() + "/partialImport", keycloak.adminToken()).timeout(SLOW_CALL)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Http.toJson(Map.of("ifResourceExists", "FAIL", "users", batch))))));
+            System.out.printf("[keygate-bench] scale: %s: %d of %d users imported (%.1f s, load average %s)%n", what,
+                    from + batch.size(), users.size(), (System.nanoTime() - start) / 1e9, loadAverage());
+        }
+    }
+
+    /**
+     * The dev realm file as realm {@code name} with {@code count} workspace groups (in {@code keygate}:
+     * less the 3 member-scale ones the API creates) and the user in 3 of them; in {@code keygate} also the
+     * owner and the user in {@value #LONG_NAMED} long-named workspaces. Only the workspaces someone belongs
+     * to get metadata and role subgroups: Keycloak 26.7's import is quadratic in the number of groups
+     * (every group creation flushes the whole persistence context: 40,000 groups would take an hour here),
+     * and a workspace without them is still one (read with fallback metadata; role subgroups are made on
+     * first use). The first {@value #WILDCARDS} carry a Viewer wildcard.
+     */
+    private ObjectNode realm(String name, int count) {
+        boolean dev = REALM.equals(name);
+        ObjectNode realm = devRealm();
+        realm.put("realm", name);
+        if (!dev) {
+            // Organization domains must be unique across realms.
+            realm.withArray("organizations").forEach(org -> org.withArray("domains").forEach(domain ->
+                    ((ObjectNode) domain).put("name", name + "." + domain.path("name").asText())));
+        }
+        List<Object> workspaces = new ArrayList<>();
+        int plain = dev ? count - LONG_NAMED - SIZES.length : count;
+        for (int i = 0; i < plain; i++) {
+            boolean used = i >= WILDCARDS && i < WILDCARDS + 3;
+            workspaces.add(used ? workspace(plainName(i), Role.values()) : bareWorkspace(plainName(i), i < WILDCARDS));
+        }
+        var users = realm.withArray("users");
+        users.add(JSON.valueToTree(user(TRIPLE, true, tripleGroups())));
+        if (dev) {
+            List<String> longNamed = new ArrayList<>();
+            for (int i = 0; i < LONG_NAMED; i++) {
+                Role role = i % 2 == 0 ? Role.Viewer : Role.Editor;
+                workspaces.add(workspace(longName(i), role));
+                longNamed.add("/workspaces/" + longName(i) + "/" + role.name());
+            }
+            users.add(JSON.valueToTree(user(BUSY, true, longNamed)));
+            users.add(JSON.valueToTree(user(OWNER, true, List.of())));
+        }
+        realm.set("groups", JSON.valueToTree(List.of(Map.of("name", "workspaces", "subGroups", workspaces))));
+        return realm;
+    }
+
+    private static List<String> tripleGroups() {
+        return List.of("/workspaces/" + plainName(WILDCARDS) + "/Admin", "/workspaces/" + plainName(WILDCARDS + 1) + "/Editor",
+                "/workspaces/" + plainName(WILDCARDS + 2) + "/Viewer");
+    }
+
+    private static Map<String, Object> workspace(String name, Role... roles) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("keygate.id", List.of(UUID.randomUUID().toString()));
+        attributes.put("keygate.created_at", List.of("2026-12-01T00:00:00Z"));
+        attributes.put("keygate.created_by", List.of("bench-seed"));
+        return Map.of("name", name, "attributes", attributes,
+                "subGroups", Arrays.stream(roles).map(role -> Map.of("name", role.name())).toList());
+    }
+
+    private static Map<String, Object> bareWorkspace(String name, boolean wildcard) {
+        return wildcard ? Map.of("name", name, "attributes", Map.of("keygate.wildcard_role", List.of("Viewer"))) : Map.of("name", name);
+    }
+
+    private static Map<String, Object> user(String email, boolean withPassword, List<String> groups) {
+        Map<String, Object> user = new LinkedHashMap<>();
+        user.put("username", email);
+        user.put("email", email);
+        user.put("emailVerified", true);
+        user.put("enabled", true);
+        user.put("firstName", "Bench");
+        user.put("lastName", "User");
+        user.put("groups", groups);
+        if (withPassword) {
+            user.put("credentials", List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false)));
+        }
+        return user;
+    }
+
+    private void importRealm(ObjectNode representation) {
+        long start = System.nanoTime();
+        String name = representation.path("realm").asText();
+        expect(201, http.send(Http.request(keycloak.baseUrl() + "/admin/realms", keycloak.adminToken()).timeout(SLOW_CALL)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Http.toJson(representation)))));
+        System.out.printf("[keygate-bench] scale: realm %s with %d workspaces imported in %.1f s%n", name,
+                representation.path("groups").get(0).path("subGroups").size(), (System.nanoTime() - start) / 1e9);
+    }
+
+    // ---- small helpers
+
+    private JsonNode members(int size, String token) {
+        return expect(200, http.get(api("/workspaces/" + memberWorkspace(size) + "/members"), token)).json();
+    }
+
+    private String ownerToken() {
+        return keycloak.passwordToken(OWNER, PASSWORD);
+    }
+
+    private String refreshToken(String endpoint, String username) {
+        return expect(200, http.postForm(endpoint, Map.of("grant_type", "password", "client_id", KeycloakServer.CLI_CLIENT,
+                "username", username, "password", PASSWORD, "scope", "openid"))).json().get("refresh_token").asText();
+    }
+
+    private Http.Response refresh(String endpoint, String refreshToken) {
+        return expect(200, http.postForm(endpoint, Map.of("grant_type", "refresh_token", "client_id", KeycloakServer.CLI_CLIENT,
+                "refresh_token", refreshToken)));
+    }
+
+    private String tokenEndpoint(String realm) {
+        return keycloak.realmUrl(realm) + "/protocol/openid-connect/token";
+    }
+
+    private String api(String path) {
+        return keycloak.keygateApi() + path;
+    }
+
+    private static String memberWorkspace(int size) {
+        return "members-" + size;
+    }
+
+    private static String refresher(int size) {
+        return "bench-refresh-" + size + "@bench.test";
+    }
+
+    private static String spareUser(int size, int i) {
+        return "spare" + size + "-" + i + "@bench.test";
+    }
+
+    private static String plainName(int i) {
+        return String.format("ws-%05d", i);
+    }
+
+    /** A 63-character workspace name (the longest the name rules allow). */
+    private static String longName(int i) {
+        String name = String.format("long-%04d-", i) + "n".repeat(63);
+        return name.substring(0, 63);
+    }
+
+    private ObjectNode devRealm() {
+        try (InputStream in = MembershipScaleBenchmarkIT.class.getResourceAsStream("/keygate/keygate-realm.json")) {
+            return (ObjectNode) JSON.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode claims(String token) {
+        try {
+            return JSON.readTree(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
