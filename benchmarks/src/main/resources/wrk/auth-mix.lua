@@ -5,16 +5,21 @@
 --                 (from newFile lines [newOffset, newOffset + newCount), split between threads).
 --   mix "rw":     reused tokens; every 10th request creates a model (POST, unique name), the rest read.
 -- Each thread stops after maxRequestsPerThread requests or when its never-seen tokens run out,
--- so a run is bounded in requests as well as by wrk's -d.
+-- so a run is bounded in requests as well as by wrk's -d. wrk divides by the whole -d whatever
+-- happens, so a thread that stopped early would understate the rate: the result line counts
+-- such threads ("stopped_early"), and AuthOverhead refuses a run that has any.
+-- AuthOverhead appends "function delay() ... end" to a copy of this script for the paced runs.
 
 local read_path = "/apis/models/v2/workspaces/ml-team/models/llama-3"
 local write_path = "/apis/models/v2/workspaces/ml-team/models"
 -- thread_id is a global: thread:set() writes the thread's globals (a local here would shadow it)
 local next_thread = 0
+local threads_started = {}
 
 function setup(thread)
   thread:set("thread_id", next_thread)
   next_thread = next_thread + 1
+  threads_started[#threads_started + 1] = thread
 end
 
 local function load(path, first, count, threads, id)
@@ -38,18 +43,20 @@ function init(args)
   fresh = mix == "new" and load(args[3], tonumber(args[4]), tonumber(args[5]), threads, thread_id) or {}
   limit = tonumber(args[7])
   tag = args[8] .. "-t" .. thread_id
-  sent, fresh_used = 0, 0
+  sent, fresh_used, stopped_early = 0, 0, 0
 end
 
 function request()
   sent = sent + 1
   if sent > limit then
+    stopped_early = 1
     wrk.thread:stop()
   end
   local token = reused[(sent % #reused) + 1]
   if mix == "new" and sent % 50 == 0 then
     fresh_used = fresh_used + 1
     if fresh_used > #fresh then
+      stopped_early = 1
       wrk.thread:stop()
     else
       token = fresh[fresh_used]
@@ -64,7 +71,11 @@ function request()
 end
 
 function done(summary, latency, requests)
-  io.write(string.format("KG-RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d errors_status=%d errors_socket=%d\n",
+  local early = 0
+  for _, thread in ipairs(threads_started) do
+    early = early + (thread:get("stopped_early") or 0)
+  end
+  io.write(string.format("KG-RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d errors_status=%d errors_socket=%d stopped_early=%d\n",
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, early))
 end
