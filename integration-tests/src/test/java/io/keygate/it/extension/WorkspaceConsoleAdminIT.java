@@ -113,6 +113,25 @@ class WorkspaceConsoleAdminIT {
         Http.expect(403, logged("remove a member of another workspace", admin("DELETE", "/users/" + bobId + "/groups/" + otherViewer, token, null)));
     }
 
+    /**
+     * With the realm's admin permissions on, Keycloak narrows group and user queries to what the session's
+     * context user may view as an administrator, and during a token request that user is the token's subject.
+     * Keygate's reads are not narrowed (WholeModel): a user with no admin rights and no membership gets a new
+     * wildcard role in their very next token, and the realm-wide wildcard cache is not filled from a narrowed view.
+     */
+    @Test
+    void aWildcardRoleReachesTheNextTokenOfAUserWithNoAdminRights() {
+        String wsOwner = keycloak.newUser("wild-owner");
+        String ws = KeycloakServer.unique("console-wild");
+        api.createWorkspace(keycloak.userToken(wsOwner), ws);
+        String nobody = keycloak.newUser("nobody");
+        assertFalse(KeygateApi.claims(keycloak.userToken(nobody)).path("workspaces").has(ws), "no role before the wildcard");
+        api.addMember(keycloak.userToken(wsOwner), ws, "*", "Viewer");
+        JsonNode after = KeygateApi.claims(keycloak.userToken(nobody)).path("workspaces");
+        System.out.println("[keygate-it] console-admin a non-member's workspaces claim after '*' Viewer: " + after);
+        assertEquals("Viewer", after.path(ws).asText(), "the wildcard role is in the next token of a user without admin rights");
+    }
+
     @Test
     void noUserEditsClientsRolesRealmSettingsOrGroupChanges() {
         String token = consoleToken(owner);

@@ -7,6 +7,7 @@ import io.keygate.keycloak.console.ConsoleAdminsListener;
 import io.keygate.keycloak.freshness.capture.Outbox;
 import io.keygate.keycloak.freshness.capture.EventCapture;
 import io.keygate.keycloak.membership.MembershipGuard;
+import io.keygate.keycloak.workspace.WholeModel;
 import io.keygate.keycloak.workspace.WorkspaceTreeGuard;
 import java.util.List;
 import org.keycloak.Config;
@@ -48,10 +49,10 @@ public final class KeygateEventListenerFactory implements EventListenerProviderF
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        factory.register(new MembershipGuard());
-        factory.register(new WorkspaceTreeGuard());
-        factory.register(new BootstrapListener(factory));
-        factory.register(new ConsoleAdminsListener(factory, consoleAdmins));
+        factory.register(WholeModel.listener(new MembershipGuard()));
+        factory.register(WholeModel.listener(new WorkspaceTreeGuard()));
+        factory.register(WholeModel.listener(new BootstrapListener(factory)));
+        factory.register(WholeModel.listener(new ConsoleAdminsListener(factory, consoleAdmins)));
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.keygate.core.WorkspaceLayout;
 import io.keygate.core.iam.RoleBindings;
 import io.keygate.keycloak.membership.Principals;
 import io.keygate.keycloak.membership.RoleResolver;
+import io.keygate.keycloak.workspace.WholeModel;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -252,7 +253,7 @@ public final class KeygateResource {
         RealmModel realm = session.getContext().getRealm();
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         return locks.withLock(realm.getId(), workspace, () -> KeycloakModelUtils.runJobInTransactionWithResult(
-                factory, session.getContext(), job -> work.apply(api(job, job.realms().getRealm(realm.getId()), auth)),
+                factory, session.getContext(), job -> WholeModel.read(job, () -> work.apply(api(job, job.realms().getRealm(realm.getId()), auth))),
                 "keygate workspace change"));
     }
 
@@ -291,7 +292,7 @@ public final class KeygateResource {
     private Response handle(int status, Function<AuthResult, Map<String, Object>> work) {
         try {
             AuthResult auth = authenticator.authenticate();
-            Map<String, Object> body = work.apply(auth);
+            Map<String, Object> body = WholeModel.read(session, () -> work.apply(auth));
             Response.ResponseBuilder response = status == 204 ? Response.noContent() : json(status, body);
             if (!changedSubjects.isEmpty()) {
                 response.header(RoleBindings.CHANGED_SUBJECTS_HEADER, String.join(",", changedSubjects));
