@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.keycloak.authorization.AuthorizationProvider;
 import org.keycloak.authorization.AuthorizationProviderFactory;
@@ -26,9 +27,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.utils.RepresentationToModel;
 import org.keycloak.representations.idm.authorization.AbstractPolicyRepresentation;
-import org.keycloak.representations.idm.authorization.AggregatePolicyRepresentation;
-import org.keycloak.representations.idm.authorization.DecisionStrategy;
 import org.keycloak.representations.idm.authorization.GroupPolicyRepresentation;
+import org.keycloak.representations.idm.authorization.RolePolicyRepresentation;
 import org.keycloak.representations.idm.authorization.ScopePermissionRepresentation;
 
 /**
@@ -44,9 +44,11 @@ import org.keycloak.representations.idm.authorization.ScopePermissionRepresentat
  *       group itself would make a member without a role).</li>
  * </ul>
  *
- * Shared by all workspaces ({@code keygate:workspace-admins:<kind>}, through the aggregate policy
- * {@code keygate:workspace-admins:any}, AFFIRMATIVE over every workspace's {@code admins} policy: Keycloak
- * decides admin permissions UNANIMOUSly, so one permission per workspace on the same resource would deny):
+ * Shared by all workspaces ({@code keygate:workspace-admins:<kind>}, through the role policy
+ * {@code keygate:workspace-admins:any} on the realm role {@value #WORKSPACE_ADMIN_ROLE}, which every
+ * workspace's Admin group maps: Keycloak decides admin permissions UNANIMOUSly, so one permission per
+ * workspace on the same resource would deny; and one role check costs the same for 10 or 10,000
+ * workspaces, where a policy listing every workspace would grow with them):
  *
  * <ul>
  *   <li>{@code root}: {@code view} on {@code /workspaces}, the console's way to the workspace (a group's
@@ -70,6 +72,8 @@ public final class WorkspaceConsolePermissions {
     static final String PREFIX = "keygate:workspace:";
     static final String SHARED_PREFIX = "keygate:workspace-admins:";
     static final String ANY_ADMINS = SHARED_PREFIX + "any";
+    /** Realm role mapped to every eligible workspace's Admin group; kept by keygate, not for hand assignment. */
+    public static final String WORKSPACE_ADMIN_ROLE = "keygate-workspace-admin";
 
     private static final Logger LOG = Logger.getLogger(WorkspaceConsolePermissions.class);
     private static final List<Role> ROLES = List.of(Role.Admin, Role.Editor, Role.Viewer);
@@ -151,21 +155,24 @@ public final class WorkspaceConsolePermissions {
                 Set.of(AdminPermissionsSchema.VIEW, AdminPermissionsSchema.VIEW_MEMBERS), admins);
         permission(server, name(ws, Kind.MEMBERSHIP), AdminPermissionsSchema.GROUPS_RESOURCE_TYPE, roleGroups,
                 Set.of(AdminPermissionsSchema.MANAGE_MEMBERSHIP), admins);
-        Policy anyAdmins = anyWorkspaceAdmins(server, admins);
-        if (anyAdmins.getAssociatedPolicies().stream().noneMatch(policy -> policy.getId().equals(admins.getId()))) {
-            anyAdmins.addAssociatedPolicy(admins);
-        }
+        RoleModel workspaceAdmin = workspaceAdminRole();
+        Policy anyAdmins = anyWorkspaceAdmins(server, workspaceAdmin);
         for (Shared shared : Shared.values()) {
             shared(server, shared, anyAdmins);
         }
-        queryGroupsRole().filter(role -> !admin.get().hasDirectRole(role)).ifPresent(admin.get()::grantRole);
+        consoleRoles(workspaceAdmin).filter(role -> !admin.get().hasDirectRole(role)).forEach(admin.get()::grantRole);
     }
 
-    /** Deletes the workspace's permissions and policy and takes the console role off its Admin group. */
+    /** The roles an eligible workspace's Admin group maps: the console's Groups page and the shared permissions' role. */
+    private Stream<RoleModel> consoleRoles(RoleModel workspaceAdmin) {
+        return Stream.concat(queryGroupsRole().stream(), Stream.ofNullable(workspaceAdmin));
+    }
+
+    /** Deletes the workspace's permissions and policy and takes the console roles off its Admin group. */
     public void remove(GroupModel workspace) {
         server().ifPresent(server -> deleteNamed(server, workspace.getName()));
-        groups.findRoleGroup(workspace, Role.Admin).ifPresent(admin -> queryGroupsRole()
-                .filter(admin::hasDirectRole).ifPresent(admin::deleteRoleMapping));
+        groups.findRoleGroup(workspace, Role.Admin).ifPresent(admin -> consoleRoles(realm.getRole(WORKSPACE_ADMIN_ROLE))
+                .filter(admin::hasDirectRole).forEach(admin::deleteRoleMapping));
     }
 
     private void deleteNamed(ResourceServer server, String workspace) {
@@ -173,10 +180,6 @@ public final class WorkspaceConsolePermissions {
         for (Kind kind : Kind.values()) {
             Policy policy = policies.findByName(server, name(workspace, kind));
             if (policy != null) {
-                Policy anyAdmins = policies.findByName(server, ANY_ADMINS);
-                if (anyAdmins != null) {
-                    anyAdmins.removeAssociatedPolicy(policy);
-                }
                 policies.delete(policy.getId());
             }
         }
@@ -202,6 +205,10 @@ public final class WorkspaceConsolePermissions {
             Policy anyAdmins = policies.findByName(server, ANY_ADMINS);
             if (anyAdmins != null) {
                 policies.delete(anyAdmins.getId());
+            }
+            RoleModel workspaceAdmin = realm.getRole(WORKSPACE_ADMIN_ROLE);
+            if (workspaceAdmin != null) {
+                realm.removeRole(workspaceAdmin);
             }
         }
     }
@@ -240,21 +247,35 @@ public final class WorkspaceConsolePermissions {
     }
 
     /**
-     * The aggregate policy "Admin of any workspace" (AFFIRMATIVE over every workspace's {@code admins} group
-     * policy) that the shared permissions use: Keycloak allows admin permissions only the UNANIMOUS strategy.
-     * Workspaces join and leave it by association rows, so concurrent changes do not overwrite each other.
+     * The role policy "Admin of any workspace" that the shared permissions use: holders of
+     * {@value #WORKSPACE_ADMIN_ROLE}, which each workspace's Admin group maps, so leaving the last Admin
+     * group ends it at the next request. Replaces the aggregate policy of earlier versions, which
+     * listed every workspace's group policy and grew with them.
      */
-    private Policy anyWorkspaceAdmins(ResourceServer server, Policy first) {
-        Policy existing = authorization().getStoreFactory().getPolicyStore().findByName(server, ANY_ADMINS);
-        if (existing != null) {
+    private Policy anyWorkspaceAdmins(ResourceServer server, RoleModel workspaceAdmin) {
+        PolicyStore policies = authorization().getStoreFactory().getPolicyStore();
+        Policy existing = policies.findByName(server, ANY_ADMINS);
+        if (existing != null && "role".equals(existing.getType())) {
             return existing;
         }
-        AggregatePolicyRepresentation rep = new AggregatePolicyRepresentation();
+        if (existing != null) {
+            policies.delete(existing.getId());
+        }
+        RolePolicyRepresentation rep = new RolePolicyRepresentation();
         rep.setName(ANY_ADMINS);
-        rep.setDescription("keygate: Admin of any workspace (one group policy per workspace)");
-        rep.setDecisionStrategy(DecisionStrategy.AFFIRMATIVE);
-        rep.setPolicies(Set.of(first.getId()));
+        rep.setDescription("keygate: Admin of any workspace (realm role " + WORKSPACE_ADMIN_ROLE + ", mapped to every Admin group)");
+        rep.addRole(workspaceAdmin.getId(), false);
         return save(server, rep, null);
+    }
+
+    private RoleModel workspaceAdminRole() {
+        RoleModel role = realm.getRole(WORKSPACE_ADMIN_ROLE);
+        if (role == null) {
+            role = realm.addRole(WORKSPACE_ADMIN_ROLE);
+            role.setDescription("Kept by keygate: mapped to every workspace's Admin group; lets them manage their"
+                    + " workspace's members in the admin console. Not for hand assignment.");
+        }
+        return role;
     }
 
     private Policy groupPolicy(ResourceServer server, String name, GroupModel adminGroup) {
