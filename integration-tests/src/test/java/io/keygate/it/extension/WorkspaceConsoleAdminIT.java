@@ -24,6 +24,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WorkspaceConsoleAdminIT {
 
+    static final String WORKSPACE_ADMIN_ROLE = "keygate-workspace-admin";
+
     KeycloakServer keycloak;
     KeygateApi api;
     Http http;
@@ -201,14 +203,18 @@ class WorkspaceConsoleAdminIT {
         List<String> created = keygatePolicies(ws);
         System.out.println("[keygate-it] console-admin policies of " + ws + ": " + created);
         assertEquals(List.of("admins", "groups", "membership"), created);
-        assertTrue(sharedPolicies("any").contains("keygate:workspace:" + ws + ":admins"), "the shared permissions include the new Admins");
+        assertTrue(realmRolesOf("/workspaces/" + ws + "/Admin").contains(WORKSPACE_ADMIN_ROLE),
+                "the new Admin group maps the role the shared permissions' policy checks");
+        assertFalse(realmRolesOf("/workspaces/" + ws + "/Editor").contains(WORKSPACE_ADMIN_ROLE), "only the Admin group");
         assertEquals(List.of("keygate:workspace-admins:any"), sharedPolicies("users"));
         assertEquals(List.of("keygate:workspace-admins:any"), sharedPolicies("root"));
+        JsonNode any = policy("keygate:workspace-admins:any");
+        System.out.println("[keygate-it] console-admin shared policy: " + any);
+        assertEquals("role", any.get("type").asText(), "one role check, the same for 10 or 10,000 workspaces");
         Http.expect(204, api.delete("/workspaces/" + ws, keycloak.userToken(creator)));
         assertEquals(List.of(), keygatePolicies(ws), "no dangling policy after deletion");
-        assertFalse(sharedPolicies("any").contains("keygate:workspace:" + ws + ":admins"));
-        assertFalse(sharedPolicies("any").stream().anyMatch(name -> name.startsWith("keygate:workspace:default:")
-                || name.startsWith("keygate:workspace:system:")), "built-ins: PlatformAdmins only");
+        assertFalse(realmRolesOf("/workspaces/default/Admin").contains(WORKSPACE_ADMIN_ROLE), "built-in default: PlatformAdmins only");
+        assertFalse(realmRolesOf("/workspaces/system/Admin").contains(WORKSPACE_ADMIN_ROLE), "built-in system: PlatformAdmins only");
         assertEquals(List.of(), keygatePolicies("default"), "built-in default: PlatformAdmins only");
         assertEquals(List.of(), keygatePolicies("system"), "built-in system: PlatformAdmins only");
     }
@@ -256,12 +262,28 @@ class WorkspaceConsoleAdminIT {
     }
 
     /** Names of the policies associated with the shared {@code keygate:workspace-admins:<kind>} permission or aggregate. */
-    private List<String> sharedPolicies(String kind) {
+    private String resourceServer() {
         String id = Http.expect(200, admin("GET", "/clients?clientId=admin-permissions", master(), null)).json().get(0).get("id").asText();
-        String server = "/clients/" + id + "/authz/resource-server";
-        JsonNode found = Http.expect(200, admin("GET", server + "/policy?name=" + Http.enc("keygate:workspace-admins:" + kind), master(), null)).json();
+        return "/clients/" + id + "/authz/resource-server";
+    }
+
+    private JsonNode policy(String name) {
+        JsonNode found = Http.expect(200, admin("GET", resourceServer() + "/policy?name=" + Http.enc(name), master(), null)).json();
         assertEquals(1, found.size(), found.toString());
-        JsonNode associated = Http.expect(200, admin("GET", server + "/policy/" + found.get(0).get("id").asText() + "/associatedPolicies", master(), null)).json();
+        return found.get(0);
+    }
+
+    private List<String> realmRolesOf(String groupPath) {
+        JsonNode roles = Http.expect(200, admin("GET", "/groups/" + group(groupPath) + "/role-mappings/realm", master(), null)).json();
+        List<String> names = new ArrayList<>();
+        roles.forEach(role -> names.add(role.get("name").asText()));
+        return names;
+    }
+
+    private List<String> sharedPolicies(String kind) {
+        String server = resourceServer();
+        JsonNode found = policy("keygate:workspace-admins:" + kind);
+        JsonNode associated = Http.expect(200, admin("GET", server + "/policy/" + found.get("id").asText() + "/associatedPolicies", master(), null)).json();
         List<String> names = new ArrayList<>();
         associated.forEach(policy -> names.add(policy.get("name").asText()));
         return names;
