@@ -16,8 +16,9 @@ import org.keycloak.provider.ProviderEventListener;
 /**
  * Keeps {@link WorkspaceConsolePermissions} consistent however a workspace comes and goes: at start-up
  * (after realm import) and for each realm created or imported later, a full pass over the realm; in the
- * changing transaction, when a workspace group or one of its role groups is created (keygate API or admin
- * console), when a workspace group is updated (its deletion stage) and when it is removed. Registered
+ * changing transaction, once just before it commits, for every workspace whose group or role groups it
+ * created (keygate API or admin console) or whose group it updated (its deletion stage); and at once when a
+ * workspace group is removed. Registered
  * after the workspace tree guard, so a refused removal never reaches it (and would be rolled back anyway).
  */
 public final class ConsoleAdminsListener implements ProviderEventListener {
@@ -65,8 +66,9 @@ public final class ConsoleAdminsListener implements ProviderEventListener {
         }
     }
 
+    /** Once per workspace and transaction, just before it commits ({@link PendingSyncs}). */
     private static void sync(KeycloakSession session, RealmModel realm, GroupModel workspace) {
-        new WorkspaceConsolePermissions(session, realm).sync(workspace);
+        PendingSyncs.add(session, realm, workspace);
     }
 
     /** The workspace group itself, or the workspace of a role group. */
