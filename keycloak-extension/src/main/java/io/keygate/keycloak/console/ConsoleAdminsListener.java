@@ -16,10 +16,9 @@ import org.keycloak.provider.ProviderEventListener;
 /**
  * Keeps {@link WorkspaceConsolePermissions} consistent however a workspace comes and goes: at start-up
  * (after realm import) and for each realm created or imported later, a full pass over the realm; in the
- * changing transaction, once just before it commits, for every workspace whose group or role groups it
- * created (keygate API or admin console) or whose group it updated (its deletion stage); and at once when a
- * workspace group is removed. Registered
- * after the workspace tree guard, so a refused removal never reaches it (and would be rolled back anyway).
+ * changing transaction, when one of a workspace's role groups is created (keygate API or admin console),
+ * when an update of a workspace group changes whether it is eligible (its deletion stage) and when a
+ * workspace group is removed. Registered after the workspace tree guard, so a refused removal never reaches it (and would be rolled back anyway).
  */
 public final class ConsoleAdminsListener implements ProviderEventListener {
 
@@ -43,10 +42,14 @@ public final class ConsoleAdminsListener implements ProviderEventListener {
         } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
             new WorkspaceConsolePermissions(created.getKeycloakSession(), created.getCreatedRealm()).reconcile(settings.enabled());
         } else if (settings.enabled() && event instanceof GroupModel.GroupCreatedEvent created) {
-            workspaceOf(created.getGroup()).ifPresent(ws -> sync(created.getKeycloakSession(), created.getRealm(), ws));
+            roleGroupsWorkspace(created.getGroup()).ifPresent(ws -> sync(created.getKeycloakSession(), created.getRealm(), ws));
         } else if (settings.enabled() && event instanceof GroupModel.GroupUpdatedEvent updated
                 && WorkspaceGroups.isWorkspaceGroup(updated.getGroup())) {
-            sync(updated.getKeycloakSession(), updated.getRealm(), updated.getGroup());
+            // every attribute write fires this; only a change of eligibility (a deletion stage) matters here
+            WorkspaceConsolePermissions permissions = new WorkspaceConsolePermissions(updated.getKeycloakSession(), updated.getRealm());
+            if (!permissions.inLine(updated.getGroup())) {
+                permissions.sync(updated.getGroup());
+            }
         } else if (event instanceof GroupModel.GroupRemovedEvent removed && WorkspaceGroups.isWorkspaceGroup(removed.getGroup())) {
             new WorkspaceConsolePermissions(removed.getKeycloakSession(), removed.getRealm()).remove(removed.getGroup());
         }
@@ -66,16 +69,15 @@ public final class ConsoleAdminsListener implements ProviderEventListener {
         }
     }
 
-    /** Once per workspace and transaction, just before it commits ({@link PendingSyncs}). */
     private static void sync(KeycloakSession session, RealmModel realm, GroupModel workspace) {
-        PendingSyncs.add(session, realm, workspace);
+        new WorkspaceConsolePermissions(session, realm).sync(workspace);
     }
 
-    /** The workspace group itself, or the workspace of a role group. */
-    private static Optional<GroupModel> workspaceOf(GroupModel group) {
-        if (WorkspaceGroups.isWorkspaceGroup(group)) {
-            return Optional.of(group);
-        }
+    /**
+     * The workspace of a new role group: its permissions name the role groups, so each new one is added. A new
+     * workspace group has none yet, so there is nothing to do for it.
+     */
+    private static Optional<GroupModel> roleGroupsWorkspace(GroupModel group) {
         return WorkspaceGroups.roleOf(group).map(role -> group.getParent());
     }
 }

@@ -124,6 +124,16 @@ public final class WorkspaceConsolePermissions {
         }
     }
 
+    /**
+     * Whether the workspace's permissions already match its eligibility (one cached policy lookup): a
+     * workspace group's attribute writes, many per create, need no sync unless this is false.
+     */
+    public boolean inLine(GroupModel workspace) {
+        boolean present = server().map(server -> authorization().getStoreFactory().getPolicyStore()
+                .findByName(server, name(workspace.getName(), Kind.ADMINS)) != null).orElse(false);
+        return present == eligible(workspace);
+    }
+
     /** A workspace whose Admins get console rights: not built in, not in deletion. */
     static boolean eligible(GroupModel workspace) {
         return !WorkspaceLayout.isBuiltIn(workspace.getName())
