@@ -95,7 +95,8 @@ class WorkspaceWalkthroughIT {
 
         expect(403, gateway.get(WORKSPACES + "/" + ws, token(dave)));
         expect(201, gateway.post(members, token(owner), Map.of("principal", "*", "roles", List.of("Viewer"))));
-        assertEquals(200, gateway.get(WORKSPACES + "/" + ws, token(dave)).status(), "* Viewer: every user reads it");
+        Http.Response wildcardRead = gateway.get(WORKSPACES + "/" + ws, token(dave));
+        assertEquals(200, wildcardRead.status(), "* Viewer: every user reads it: " + wildcardRead);
         expect(403, gateway.post(WORKSPACES + "/" + ws + "/projects", token(dave), Map.of("name", "by-dave")));
         expect(200, gateway.put(members + "/*", token(owner), Map.of("roles", List.of("Editor"))));
         expect(201, gateway.post(WORKSPACES + "/" + ws + "/projects", token(dave), Map.of("name", "by-dave")));

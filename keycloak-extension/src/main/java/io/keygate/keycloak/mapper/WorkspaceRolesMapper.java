@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import io.keygate.core.ClaimNames;
 import io.keygate.keycloak.membership.EffectiveRoles;
 import io.keygate.keycloak.membership.RoleResolver;
+import io.keygate.keycloak.workspace.WholeModel;
 import io.keygate.keycloak.workspace.WildcardCache;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,8 +99,9 @@ public final class WorkspaceRolesMapper extends AbstractOIDCProtocolMapper
                             KeycloakSession session, ClientSessionContext clientSessionCtx) {
         RealmModel realm = userSession.getRealm();
         RoleResolver resolver = new RoleResolver(session, realm);
-        var roles = EffectiveRoles.combine(resolver.explicitRoles(userSession.getUser()),
-                wildcards.wildcardRoles(realm, resolver::wildcardRoles));
+        // the token's subject is the session's context user: their admin permissions must not narrow the lookup
+        var roles = WholeModel.read(session, () -> EffectiveRoles.combine(resolver.explicitRoles(userSession.getUser()),
+                wildcards.wildcardRoles(realm, resolver::wildcardRoles)));
         String claimName = model.getConfig().getOrDefault(CLAIM_NAME, ClaimNames.WORKSPACES);
         if (claimName == null || claimName.isBlank()) {
             claimName = ClaimNames.WORKSPACES;

@@ -2,6 +2,7 @@ package io.keygate.keycloak.org;
 
 import com.google.auto.service.AutoService;
 import io.keygate.core.ClaimNames;
+import io.keygate.keycloak.workspace.WholeModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +77,8 @@ public final class OrgRolesMapper extends AbstractOIDCProtocolMapper
     @Override
     protected void setClaim(IDToken token, ProtocolMapperModel model, UserSessionModel userSession,
                             KeycloakSession session, ClientSessionContext clientSessionCtx) {
-        Map<String, OrgRoles.Membership> orgs = new OrgRoles(session, userSession.getRealm()).of(userSession.getUser());
+        Map<String, OrgRoles.Membership> orgs = WholeModel.read(session,
+                () -> new OrgRoles(session, userSession.getRealm()).of(userSession.getUser()));
         Map<String, Object> claim = new LinkedHashMap<>();
         List<String> nico = new ArrayList<>();
         orgs.forEach((alias, membership) -> {

@@ -2,6 +2,7 @@ package io.keygate.keycloak.pending;
 
 import io.keygate.keycloak.freshness.capture.EventCapture;
 import io.keygate.keycloak.org.OrgRoles;
+import io.keygate.keycloak.workspace.WholeModel;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 import org.keycloak.events.Event;
@@ -74,9 +75,9 @@ public final class KeygateEventListener implements EventListenerProvider {
     private void run(String what, Consumer<KeycloakSession> job) {
         try {
             if (session.getTransactionManager().isActive()) {
-                job.accept(session);
+                WholeModel.run(session, () -> job.accept(session));
             } else {
-                KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), job::accept);
+                KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> WholeModel.run(s, () -> job.accept(s)));
             }
         } catch (RuntimeException e) {
             LOG.warnf(e, "Could not %s", what);

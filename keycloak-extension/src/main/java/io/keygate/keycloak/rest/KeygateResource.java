@@ -10,6 +10,7 @@ import io.keygate.core.api.PageQuery;
 import io.keygate.core.iam.RoleBindings;
 import io.keygate.keycloak.membership.RoleResolver;
 import io.keygate.keycloak.workspace.WorkspaceRowLock;
+import io.keygate.keycloak.workspace.WholeModel;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -254,11 +255,11 @@ public final class KeygateResource {
         RealmModel realm = session.getContext().getRealm();
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         return locks.withLock(realm.getId(), workspace, () -> KeycloakModelUtils.runJobInTransactionWithResult(
-                factory, session.getContext(), job -> {
+                factory, session.getContext(), job -> WholeModel.read(job, () -> {
                     RealmModel jobRealm = job.realms().getRealm(realm.getId());
                     new WorkspaceRowLock(job).lock(jobRealm, workspace);
                     return work.apply(api(job, jobRealm, auth));
-                },
+                }),
                 "keygate workspace change"));
     }
 
@@ -280,7 +281,7 @@ public final class KeygateResource {
     private Response handle(int status, Function<AuthResult, Object> work) {
         try {
             AuthResult auth = authenticator.authenticate();
-            Object body = work.apply(auth);
+            Object body = WholeModel.read(session, () -> work.apply(auth));
             Response.ResponseBuilder response = status == 204 ? Response.noContent() : json(status, body);
             if (!changedSubjects.isEmpty()) {
                 response.header(RoleBindings.CHANGED_SUBJECTS_HEADER, String.join(",", changedSubjects));

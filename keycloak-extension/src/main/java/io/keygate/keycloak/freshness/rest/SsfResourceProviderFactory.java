@@ -11,6 +11,7 @@ import io.keygate.keycloak.freshness.delivery.Sequencer;
 import io.keygate.keycloak.freshness.delivery.SsfConfig;
 import io.keygate.keycloak.freshness.delivery.StreamStore;
 import io.keygate.keycloak.freshness.delivery.Wakeups;
+import io.keygate.keycloak.workspace.WholeModel;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -78,7 +79,7 @@ public final class SsfResourceProviderFactory implements RealmResourceProviderFa
     public void postInit(KeycloakSessionFactory factory) {
         polls = new PollService(factory, wakeups, config, json);
         sequencer = new Sequencer(factory, wakeups, json, config.settleMillis());
-        factory.register(new ChangeCapture(new Outbox()));
+        factory.register(WholeModel.listener(new ChangeCapture(new Outbox())));
         factory.register(event -> {
             if (event instanceof OutboxCommitted committed) {
                 ready.addAll(committed.rowIds());
