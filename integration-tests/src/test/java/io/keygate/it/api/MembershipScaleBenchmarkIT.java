@@ -27,6 +27,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -41,19 +46,19 @@ import org.junit.jupiter.api.Test;
  *   <li>a user in 1,000 workspaces with 63-character names: access-token size, and the real gateway's
  *       decision in each of the 1,000 (overage: distributed claims resolved through {@code me/workspaces}).</li>
  * </ul>
- * Seeding: the realm {@code keygate-small} (the dev realm file with 10 workspace groups) and the dev
- * realm {@code keygate} again (deleted, then imported with 10,000) through {@code POST /admin/realms}: the
- * extension's binding migration, run on the realm-created event, records a binding row for every imported
- * membership. The member-scale workspaces are created through the keygate API and their members added
- * through {@code partialImport} in batches (each membership fires Keycloak's group-join event, which the
- * extension's membership guard records as a binding row). The member lists are
+ * Seeding: the dev realm {@code keygate} gets 10,000 workspaces as groups made through the admin REST
+ * API (4 at a time) and its users through {@code partialImport} in batches (each membership fires
+ * Keycloak's group-join event, which the extension's membership guard records as a binding row); the
+ * realm {@code keygate-small} (the dev realm file with 10 workspace groups) is imported, the extension's
+ * binding migration recording its memberships on the realm-created event. The member lists are
  * checked to hold exactly 10 / 1,000 / 10,000 rows. Every operation is then measured side by side in
  * alternating rounds after a warm-up; medians and the ratio to the small case are printed with the
  * load average. Opt-in, one command (see docs/benchmarks.md):
  * <pre>
  * mvn -B verify -pl integration-tests -am -Dtest=MembershipScaleBenchmarkIT
  * </pre>
- * {@code -Dkeygate.bench.rounds=N} (default 15) sets the samples per operation and size.
+ * {@code -Dkeygate.bench.rounds=N} (default 15) sets the samples per operation and size;
+ * {@code -Dkeygate.bench.members=N} and {@code -Dkeygate.bench.workspaces=N} (default 10,000 each) a smaller scale.
  */
 @RealKeycloak
 class MembershipScaleBenchmarkIT {
@@ -61,12 +66,19 @@ class MembershipScaleBenchmarkIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String REALM = KeycloakServer.REALM;
     private static final String SMALL_REALM = "keygate-small";
-    private static final int[] SIZES = {10, 1_000, 10_000};
-    private static final int MANY_WORKSPACES = 10_000;
-    private static final int FEW_WORKSPACES = 10;
-    private static final int LONG_NAMED = 1_000;
+    /** Member counts measured: 10, a tenth of the largest, the largest ({@code -Dkeygate.bench.members}, default 10,000). */
+    private static final int[] SIZES = sizes(Integer.getInteger("keygate.bench.members", 10_000));
+    /** Workspaces of the big realm ({@code -Dkeygate.bench.workspaces}, default 10,000; at least the 1,000 long-named + 11). */
+    private static final int MANY_WORKSPACES = Integer.getInteger("keygate.bench.workspaces", 10_000);
     private static final int WILDCARDS = 5;
+    private static final int LONG_NAMED = 1_000;
+    /** Plain-named workspaces of the big realm: the wildcard ones, the 3 of the user in 3 workspaces, then bare ones. */
+    private static final int PLAIN = Math.max(WILDCARDS + 3, MANY_WORKSPACES - LONG_NAMED - SIZES.length);
+    /** Workspaces of the big realm as seeded (besides the built-in default and system). */
+    private static final int BIG_REALM_WORKSPACES = PLAIN + LONG_NAMED + SIZES.length;
+    private static final int FEW_WORKSPACES = 10;
     private static final int BATCH = 500;
+    private static final int SEED_THREADS = 4;
     private static final int WARMUP = 3;
     private static final int ROUNDS = Integer.getInteger("keygate.bench.rounds", 15);
     private static final Duration SLOW_CALL = Duration.ofMinutes(20);
@@ -83,10 +95,8 @@ class MembershipScaleBenchmarkIT {
         System.out.println("[keygate-bench] scale: load average at start " + loadAverage());
         long seedStart = System.nanoTime();
         importRealm(realm(SMALL_REALM, FEW_WORKSPACES));
-        System.out.printf("[keygate-bench] scale: deleting the dev realm %s to import it again with %d workspaces: HTTP %d%n", REALM,
-                MANY_WORKSPACES, http.send(Http.request(keycloak.baseUrl() + "/admin/realms/" + REALM, keycloak.adminToken())
-                        .timeout(SLOW_CALL).DELETE()).status());
-        importRealm(realm(REALM, MANY_WORKSPACES));
+        seedWorkspaceGroups();
+        partialImport(List.of(user(OWNER, true, List.of())), "owner");
         seedMemberWorkspaces();
         seedMembers();
         for (int size : SIZES) {
@@ -120,7 +130,9 @@ class MembershipScaleBenchmarkIT {
                 String ws = memberWorkspace(size);
                 String principal = spareUser(size, spare);
                 String refresh = refreshTokens.get(size);
-                time(samples, record, "first page of members", size, () -> expect(200, http.get(api("/workspaces/" + ws + "/members"), owner)));
+                time(samples, record, "first page of members (page_size 10)", size,
+                        () -> expect(200, http.get(api("/workspaces/" + ws + "/members?page_size=10"), owner)));
+                time(samples, record, "first page of members (default 100)", size, () -> expect(200, http.get(api("/workspaces/" + ws + "/members"), owner)));
                 time(samples, record, "add a member", size, () -> expect(201, http.post(api("/workspaces/" + ws + "/members"), owner,
                         Map.of("principal", principal, "roles", List.of("Viewer")))));
                 time(samples, record, "remove a member", size, () -> expect(200, http.delete(api("/workspaces/" + ws + "/members/" + principal), owner)));
@@ -132,7 +144,7 @@ class MembershipScaleBenchmarkIT {
                 boolean big = bigFirst == (side == 0);
                 String endpoint = tokenEndpoint(big ? REALM : SMALL_REALM);
                 String refresh = big ? tripleBig : tripleSmall;
-                time(samples, record, "token issuance, user in 3 workspaces (realm size)", big ? MANY_WORKSPACES : FEW_WORKSPACES,
+                time(samples, record, "token issuance, user in 3 workspaces (realm size)", big ? BIG_REALM_WORKSPACES : FEW_WORKSPACES,
                         () -> refresh(endpoint, refresh));
             }
             if (round % 5 == 4) {
@@ -196,6 +208,87 @@ class MembershipScaleBenchmarkIT {
 
     // ---- seeding
 
+    /**
+     * The dev realm's 10,000 workspaces (less the 3 member-scale ones the API creates) as groups made
+     * through the admin REST API, {@value #SEED_THREADS} at a time, each in its own transaction (an import
+     * of as many groups in one realm is quadratic in Keycloak 26.7 and ran into the transaction timeout).
+     * Only the workspaces someone belongs to get metadata and role subgroups; the others are bare
+     * groups, still workspaces to the extension (fallback metadata; role subgroups are made on first use).
+     */
+    private void seedWorkspaceGroups() {
+        String root = Http.expect(200, http.get(keycloak.adminApi() + "/group-by-path/workspaces", keycloak.adminToken())).json().get("id").asText();
+        List<Runnable> tasks = new ArrayList<>();
+        for (int i = 0; i < PLAIN; i++) {
+            boolean used = i >= WILDCARDS && i < WILDCARDS + 3;
+            Map<String, Object> group = used ? workspace(plainName(i)) : bareWorkspace(plainName(i), i < WILDCARDS);
+            tasks.add(() -> createGroup(root, group, used ? Role.values() : new Role[0]));
+        }
+        for (int i = 0; i < LONG_NAMED; i++) {
+            Map<String, Object> group = workspace(longName(i));
+            Role role = i % 2 == 0 ? Role.Viewer : Role.Editor;
+            tasks.add(() -> createGroup(root, group, role));
+        }
+        long start = System.nanoTime();
+        AtomicInteger done = new AtomicInteger();
+        AdminTokens tokens = new AdminTokens();
+        ExecutorService pool = Executors.newFixedThreadPool(SEED_THREADS);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Runnable task : tasks) {
+                futures.add(pool.submit(() -> {
+                    adminToken.set(tokens.current());
+                    task.run();
+                    int n = done.incrementAndGet();
+                    if (n % 500 == 0) {
+                        System.out.printf("[keygate-bench] scale: %d of %d workspace groups created (%.0f s, load average %s)%n", n, tasks.size(),
+                                (System.nanoTime() - start) / 1e9, loadAverage());
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("creating workspace groups failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The admin token of the current seeding task. */
+    private final ThreadLocal<String> adminToken = new ThreadLocal<>();
+
+    /** Master-realm admin tokens live 60 s: one shared token, renewed when 30 s old. */
+    private final class AdminTokens {
+        private String token;
+        private long at;
+
+        synchronized String current() {
+            if (token == null || System.nanoTime() - at > 30_000_000_000L) {
+                token = keycloak.adminToken();
+                at = System.nanoTime();
+            }
+            return token;
+        }
+    }
+
+    private static int[] sizes(int largest) {
+        return new int[] {10, Math.max(10, largest / 10), largest};
+    }
+
+    private void createGroup(String parent, Map<String, Object> group, Role... roles) {
+        String token = adminToken.get();
+        Http.Response created = Http.expect(201, http.post(keycloak.adminApi() + "/groups/" + parent + "/children", token, group));
+        String location = created.header("Location");
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        for (Role role : roles) {
+            Http.expect(201, http.post(keycloak.adminApi() + "/groups/" + id + "/children", token, Map.of("name", role.name())));
+        }
+    }
+
     /** The owner creates the member-scale workspaces through the keygate API (it becomes their Admin). */
     private void seedMemberWorkspaces() {
         String owner = ownerToken();
@@ -208,10 +301,17 @@ class MembershipScaleBenchmarkIT {
      * Members through {@code partialImport} in batches of {@value #BATCH}: each membership fires Keycloak's
      * group-join event, which the extension's membership guard records as a binding row (checked by the
      * member counts afterwards). Per workspace: {@code size - 2} Viewers (its owner and its refreshing member
-     * make {@code size}) and unattached spare users for add/remove.
+     * make {@code size}) and unattached spare users for add/remove; the owner, the user in 3 workspaces
+     * and the user in the {@value #LONG_NAMED} long-named ones.
      */
     private void seedMembers() {
         List<Map<String, Object>> users = new ArrayList<>();
+        users.add(user(TRIPLE, true, tripleGroups()));
+        List<String> longNamed = new ArrayList<>();
+        for (int i = 0; i < LONG_NAMED; i++) {
+            longNamed.add("/workspaces/" + longName(i) + "/" + (i % 2 == 0 ? "Viewer" : "Editor"));
+        }
+        users.add(user(BUSY, true, longNamed));
         for (int size : SIZES) {
             String group = "/workspaces/" + memberWorkspace(size) + "/Viewer";
             users.add(user(refresher(size), true, List.of(group)));
@@ -238,41 +338,22 @@ class MembershipScaleBenchmarkIT {
     }
 
     /**
-     * The dev realm file as realm {@code name} with {@code count} workspace groups (in {@code keygate}:
-     * less the 3 member-scale ones the API creates) and the user in 3 of them; in {@code keygate} also the
-     * owner and the user in {@value #LONG_NAMED} long-named workspaces. Only the workspaces someone belongs
-     * to get metadata and role subgroups: Keycloak 26.7's import is quadratic in the number of groups
-     * (every group creation flushes the whole persistence context: 40,000 groups would take an hour here),
-     * and a workspace without them is still one (read with fallback metadata; role subgroups are made on
-     * first use). The first {@value #WILDCARDS} carry a Viewer wildcard.
+     * The dev realm file as realm {@code name} with {@code count} workspace groups (the first {@value #WILDCARDS}
+     * with a Viewer wildcard, bare as in the big realm; metadata and role subgroups for the 3 the user belongs to)
+     * and that user; its import runs the extension's binding migration, which records the user's bindings.
      */
     private ObjectNode realm(String name, int count) {
-        boolean dev = REALM.equals(name);
         ObjectNode realm = devRealm();
         realm.put("realm", name);
-        if (!dev) {
-            // Organization domains must be unique across realms.
-            realm.withArray("organizations").forEach(org -> org.withArray("domains").forEach(domain ->
-                    ((ObjectNode) domain).put("name", name + "." + domain.path("name").asText())));
-        }
+        // Organization domains must be unique across realms.
+        realm.withArray("organizations").forEach(org -> org.withArray("domains").forEach(domain ->
+                ((ObjectNode) domain).put("name", name + "." + domain.path("name").asText())));
         List<Object> workspaces = new ArrayList<>();
-        int plain = dev ? count - LONG_NAMED - SIZES.length : count;
-        for (int i = 0; i < plain; i++) {
+        for (int i = 0; i < count; i++) {
             boolean used = i >= WILDCARDS && i < WILDCARDS + 3;
-            workspaces.add(used ? workspace(plainName(i), Role.values()) : bareWorkspace(plainName(i), i < WILDCARDS));
+            workspaces.add(used ? withRoleGroups(workspace(plainName(i))) : bareWorkspace(plainName(i), i < WILDCARDS));
         }
-        var users = realm.withArray("users");
-        users.add(JSON.valueToTree(user(TRIPLE, true, tripleGroups())));
-        if (dev) {
-            List<String> longNamed = new ArrayList<>();
-            for (int i = 0; i < LONG_NAMED; i++) {
-                Role role = i % 2 == 0 ? Role.Viewer : Role.Editor;
-                workspaces.add(workspace(longName(i), role));
-                longNamed.add("/workspaces/" + longName(i) + "/" + role.name());
-            }
-            users.add(JSON.valueToTree(user(BUSY, true, longNamed)));
-            users.add(JSON.valueToTree(user(OWNER, true, List.of())));
-        }
+        realm.withArray("users").add(JSON.valueToTree(user(TRIPLE, true, tripleGroups())));
         realm.set("groups", JSON.valueToTree(List.of(Map.of("name", "workspaces", "subGroups", workspaces))));
         return realm;
     }
@@ -282,13 +363,18 @@ class MembershipScaleBenchmarkIT {
                 "/workspaces/" + plainName(WILDCARDS + 2) + "/Viewer");
     }
 
-    private static Map<String, Object> workspace(String name, Role... roles) {
+    private static Map<String, Object> workspace(String name) {
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("keygate.id", List.of(UUID.randomUUID().toString()));
         attributes.put("keygate.created_at", List.of("2026-12-01T00:00:00Z"));
         attributes.put("keygate.created_by", List.of("bench-seed"));
-        return Map.of("name", name, "attributes", attributes,
-                "subGroups", Arrays.stream(roles).map(role -> Map.of("name", role.name())).toList());
+        return Map.of("name", name, "attributes", attributes);
+    }
+
+    private static Map<String, Object> withRoleGroups(Map<String, Object> workspace) {
+        Map<String, Object> withSubGroups = new LinkedHashMap<>(workspace);
+        withSubGroups.put("subGroups", Arrays.stream(Role.values()).map(role -> Map.of("name", role.name())).toList());
+        return withSubGroups;
     }
 
     private static Map<String, Object> bareWorkspace(String name, boolean wildcard) {

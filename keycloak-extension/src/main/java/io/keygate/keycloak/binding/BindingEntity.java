@@ -39,6 +39,15 @@ public class BindingEntity {
     @Column(name = "PRINCIPAL", nullable = false)
     private String principal;
 
+    /**
+     * Sort key of member lists: the principal's name when the row was written (a user's email, else
+     * username; the email of a pending grant), empty for the wildcard so it lists first. Stored so that
+     * a page is read in index order; a user who changes their email later keeps their place until
+     * their next grant in the workspace.
+     */
+    @Column(name = "SORT_NAME", nullable = false)
+    private String sortName;
+
     @Column(name = "GRANTED_AT", nullable = false)
     private long grantedAt;
 
@@ -105,6 +114,14 @@ public class BindingEntity {
 
     public void setPrincipal(String principal) {
         this.principal = principal;
+    }
+
+    public String getSortName() {
+        return sortName;
+    }
+
+    public void setSortName(String sortName) {
+        this.sortName = sortName;
     }
 
     public long getGrantedAt() {

@@ -3,14 +3,14 @@ package io.keygate.keycloak.binding;
 import java.util.List;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 
-/** Adds the role-binding table {@code KEYGATE_BINDING} to Keycloak's database (Liquibase changelog below). */
+/** Adds the role-binding table {@code KEYGATE_BINDING} and its member counts {@code KEYGATE_MEMBER_COUNT} to Keycloak's database (Liquibase changelog below). */
 public final class BindingJpaEntityProvider implements JpaEntityProvider {
 
     static final String CHANGELOG = "META-INF/keygate-binding-changelog.xml";
 
     @Override
     public List<Class<?>> getEntities() {
-        return List.of(BindingEntity.class);
+        return List.of(BindingEntity.class, MemberCountEntity.class);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.keygate.keycloak.binding;
 
 import io.keygate.core.Role;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
@@ -25,7 +26,9 @@ public final class Bindings {
     public static final String MIGRATED_ATTRIBUTE = "keygate.bindings.version";
     public static final String MIGRATED_VERSION = "1";
 
-    /** Display name of a row's principal: the user's email (username for service accounts and users without one). */
+    /** A user's display name: the email (username for service accounts and users without one). */
+    private static final String USER_NAME = "case when u.serviceAccountClientLink is not null or u.email is null then u.username else u.email end";
+    /** Display name of a row's principal: the user's name ({@link #USER_NAME}), the principal itself for the others. */
     private static final String NAME = "case when b.principalKind <> 'USER' then b.principal"
             + " when u.serviceAccountClientLink is not null or u.email is null then u.username else u.email end";
     /**
@@ -62,12 +65,14 @@ public final class Bindings {
                 .setParameter("ws", workspace.getId())
                 .setParameter("principal", principal)
                 .setParameter("kind", kind.name())
+                .setFlushMode(FlushModeType.AUTO)
                 .getResultList();
     }
 
     /** Records a binding unless an active one exists; returns the active row. */
     public BindingEntity grant(GroupModel workspace, Role role, PrincipalKind kind, String principal, Instant at, String by) {
-        Optional<BindingEntity> existing = active(workspace, role, kind, principal);
+        List<BindingEntity> current = activeOf(workspace, kind, principal);
+        Optional<BindingEntity> existing = current.stream().filter(b -> b.getRole().equals(role.name())).findFirst();
         if (existing.isPresent()) {
             return existing.get();
         }
@@ -79,10 +84,26 @@ public final class Bindings {
         row.setRole(role.name());
         row.setPrincipalKind(kind);
         row.setPrincipal(principal);
+        row.setSortName(sortName(kind, principal));
         row.setGrantedAt(at.toEpochMilli());
         row.setGrantedBy(by);
         em.persist(row);
+        if (current.isEmpty()) {
+            addToCount(workspace.getId(), 1);
+        }
         return row;
+    }
+
+    /** The member-list sort key of a new row ({@link BindingEntity#getSortName()}). */
+    private String sortName(PrincipalKind kind, String principal) {
+        if (kind == PrincipalKind.WILDCARD) {
+            return "";
+        }
+        if (kind != PrincipalKind.USER) {
+            return principal;
+        }
+        return em.createQuery("select " + USER_NAME + " from UserEntity u where u.id = :id", String.class)
+                .setParameter("id", principal).getResultList().stream().findFirst().orElse(principal);
     }
 
     /** Revokes the active binding of {@code principal} to {@code role}; true when there was one. */
@@ -92,13 +113,26 @@ public final class Bindings {
 
     /** Revokes one row. */
     public BindingEntity revoke(BindingEntity row, Instant at, String by) {
+        if (row.getRevokedAt() != null) {
+            return row;
+        }
         row.setRevokedAt(at.toEpochMilli());
         row.setRevokedBy(by);
+        boolean othersActive = em.createQuery("select count(b) from BindingEntity b where b.workspaceId = :ws and b.principal = :principal"
+                        + " and b.principalKind = :kind and b.revokedAt is null and b.id <> :id", Long.class)
+                .setParameter("ws", row.getWorkspaceId()).setParameter("principal", row.getPrincipal())
+                .setParameter("kind", row.getPrincipalKind().name()).setParameter("id", row.getId())
+                .setFlushMode(FlushModeType.AUTO)
+                .getSingleResult() > 0;
+        if (!othersActive) {
+            addToCount(row.getWorkspaceId(), -1);
+        }
         return row;
     }
 
     /** Revokes every active binding in a workspace (it is being deleted). */
     public int revokeWorkspace(GroupModel workspace, Instant at, String by) {
+        em.createQuery("delete from MemberCountEntity c where c.workspaceId = :ws").setParameter("ws", workspace.getId()).executeUpdate();
         return em.createQuery("update BindingEntity b set b.revokedAt = :at, b.revokedBy = :by"
                         + " where b.workspaceId = :ws and b.revokedAt is null")
                 .setParameter("at", at.toEpochMilli()).setParameter("by", by).setParameter("ws", workspace.getId())
@@ -107,15 +141,22 @@ public final class Bindings {
 
     /** Revokes every active binding of a user in this realm (the user is being deleted). */
     public int revokeUser(String userId, Instant at, String by) {
-        return em.createQuery("update BindingEntity b set b.revokedAt = :at, b.revokedBy = :by where b.realmId = :realm"
+        List<String> workspaces = em.createQuery("select distinct b.workspaceId from BindingEntity b where b.realmId = :realm"
+                        + " and b.principalKind = 'USER' and b.principal = :user and b.revokedAt is null", String.class)
+                .setParameter("realm", realm.getId()).setParameter("user", userId)
+                .getResultList();
+        int revoked = em.createQuery("update BindingEntity b set b.revokedAt = :at, b.revokedBy = :by where b.realmId = :realm"
                         + " and b.principalKind = 'USER' and b.principal = :user and b.revokedAt is null")
                 .setParameter("at", at.toEpochMilli()).setParameter("by", by)
                 .setParameter("realm", realm.getId()).setParameter("user", userId)
                 .executeUpdate();
+        workspaces.forEach(workspaceId -> addToCount(workspaceId, -1));
+        return revoked;
     }
 
     /** Deletes every row of the realm, history included (the realm itself is being removed). */
     public int deleteRealm() {
+        em.createQuery("delete from MemberCountEntity c where c.realmId = :realm").setParameter("realm", realm.getId()).executeUpdate();
         return em.createQuery("delete from BindingEntity b where b.realmId = :realm")
                 .setParameter("realm", realm.getId()).executeUpdate();
     }
@@ -128,25 +169,57 @@ public final class Bindings {
                 .getResultList();
     }
 
-    /** Number of distinct principals with an active binding in the workspace. */
+    /** Number of distinct principals with an active binding in the workspace (its kept count; counted when it has none). */
     public long countPrincipals(GroupModel workspace) {
-        return em.createQuery("select count(distinct b.principal)" + ACTIVE_IN_WORKSPACE, Long.class)
+        // A scalar query, not em.find: the bulk updates of addToCount do not refresh a managed instance.
+        return em.createQuery("select c.members from MemberCountEntity c where c.workspaceId = :ws", Long.class)
                 .setParameter("ws", workspace.getId())
+                .setFlushMode(FlushModeType.AUTO)
+                .getResultList().stream().findFirst()
+                .orElseGet(() -> countInSql(workspace.getId()));
+    }
+
+    private long countInSql(String workspaceId) {
+        return em.createQuery("select count(distinct b.principal)" + ACTIVE_IN_WORKSPACE, Long.class)
+                .setParameter("ws", workspaceId)
+                .setFlushMode(FlushModeType.AUTO)
                 .getSingleResult();
     }
 
     /**
+     * Adds {@code delta} to the workspace's kept member count, in this transaction (an in-place
+     * {@code members = members + delta}, so concurrent changes add up). A workspace without a count
+     * gets one, counted in SQL after this transaction's own changes.
+     */
+    private void addToCount(String workspaceId, int delta) {
+        int updated = em.createQuery("update MemberCountEntity c set c.members = c.members + :delta where c.workspaceId = :ws")
+                .setParameter("delta", (long) delta).setParameter("ws", workspaceId)
+                .executeUpdate();
+        if (updated == 0) {
+            MemberCountEntity count = new MemberCountEntity();
+            count.setWorkspaceId(workspaceId);
+            count.setRealmId(realm.getId());
+            count.setMembers(countInSql(workspaceId));
+            em.persist(count);
+        }
+    }
+
+    /**
      * One page of the workspace's principals, paged in the database: by name (the wildcard first) or
-     * by the time of each principal's first active grant, then by name.
+     * by the time of each principal's first active grant, then by name. Each principal is read through
+     * its earliest active row (the {@code not exists} below), so the page is the first rows of an index
+     * range ({@code IDX_KEYGATE_BINDING_WS_NAME} / {@code _WS_ACTIVE_AT}) and its cost does not grow with
+     * the number of members.
      */
     public List<PrincipalRow> principalPage(GroupModel workspace, boolean byGrantedAt, boolean descending, int first, int max) {
         String direction = descending ? " desc" : " asc";
         String order = byGrantedAt
-                ? " order by min(b.grantedAt)" + direction + ", " + NAME + direction
-                : " order by case when b.principalKind = 'WILDCARD' then 0 else 1 end, " + NAME + ", b.principal";
-        TypedQuery<Object[]> query = em.createQuery("select b.principalKind, b.principal, " + NAME + ", min(b.grantedAt)"
-                        + ACTIVE_IN_WORKSPACE
-                        + " group by b.principalKind, b.principal, u.serviceAccountClientLink, u.email, u.username" + order,
+                ? " order by b.workspaceId" + direction + ", b.revokedAt" + direction + ", b.grantedAt" + direction + ", b.sortName" + direction
+                : " order by b.workspaceId, b.revokedAt, b.sortName, b.principal";
+        TypedQuery<Object[]> query = em.createQuery("select b.principalKind, b.principal, " + NAME + ACTIVE_IN_WORKSPACE
+                        + " and not exists (select o.id from BindingEntity o where o.workspaceId = b.workspaceId and o.principal = b.principal"
+                        + " and o.principalKind = b.principalKind and o.revokedAt is null"
+                        + " and (o.grantedAt < b.grantedAt or (o.grantedAt = b.grantedAt and o.id < b.id)))" + order,
                 Object[].class);
         return query.setParameter("ws", workspace.getId())
                 .setFirstResult(first)
