@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keygate.keycloak.support.MapScope;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.keycloak.Config;
 
@@ -36,27 +36,6 @@ class ConsoleAdminSettingsTest {
     }
 
     private static Config.Scope scope(Map<String, String> values) {
-        return new Config.AbstractScope() {
-            @Override
-            public String get(String key) {
-                return values.get(key);
-            }
-
-            @Override
-            public Config.Scope scope(String... scope) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            @SuppressWarnings("deprecation") // still abstract in Config.Scope, so it must be implemented
-            public Set<String> getPropertyNames() {
-                return values.keySet();
-            }
-
-            @Override
-            public Config.Scope root() {
-                return this;
-            }
-        };
+        return MapScope.of(values);
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keygate.keycloak.support.MapScope;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,27 +56,6 @@ class ApiTokenPolicyTest {
     }
 
     private static Config.Scope scope(Map<String, String> values) {
-        return new Config.AbstractScope() {
-            @Override
-            public String get(String key) {
-                return values.get(key);
-            }
-
-            @Override
-            public Config.Scope scope(String... scope) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            @SuppressWarnings("deprecation") // still abstract in Config.Scope, so it must be implemented
-            public Set<String> getPropertyNames() {
-                return values.keySet();
-            }
-
-            @Override
-            public Config.Scope root() {
-                return this;
-            }
-        };
+        return MapScope.of(values);
     }
 }
