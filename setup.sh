@@ -479,8 +479,8 @@ YAML
     KEYGATE_CONFIG="$config" nohup java ${KEYGATE_GATEWAY_JAVA_OPTS:--Xmx256m} -jar "$GATEWAY_JAR" >"$CLUSTER_LOGS/$name.log" 2>&1 &
     echo $! >"$pidfile"
     waited=0
-    # A loaded machine can take longer than the store's 5 s connection timeout for the first
-    # PostgreSQL connection, and the gateway then exits at start-up: try again (3 attempts).
+    # The gateway itself waits up to 120 s for PostgreSQL at start-up; should it still stop while
+    # starting (a loaded machine), try again (3 attempts).
     while pid_alive "$pidfile" && ! http_ok "http://localhost:$port/readyz" && (( waited < 180 )); do sleep 2; waited=$((waited + 2)); done
     if http_ok "http://localhost:$port/readyz"; then echo "    $name ready (${waited}s)"; return; fi
     pid_alive "$pidfile" && fail "$name was not ready after 180 s. See $CLUSTER_LOGS/$name.log"

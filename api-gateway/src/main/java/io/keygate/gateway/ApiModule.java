@@ -86,6 +86,7 @@ public final class ApiModule implements RouteModule, AutoCloseable {
         this.metrics = metrics;
         this.database = new Database(settings.store());
         metrics.bindStorePool(database::poolStats);
+        database.awaitReachable(Database.STARTUP_PATIENCE);
         List<Integer> applied = new Migrations(database).migrate();
         if (!applied.isEmpty()) {
             LOG.info("store migrated to version {}", applied.get(applied.size() - 1));

@@ -5,7 +5,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's store (H2 file or PostgreSQL) behind a bounded HikariCP pool: at most
@@ -20,6 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Database implements AutoCloseable {
 
     static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
+    /** How long a starting gateway waits for its store before it gives up (a PostgreSQL still starting). */
+    public static final Duration STARTUP_PATIENCE = Duration.ofSeconds(120);
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final int VALIDATION_TIMEOUT_SECONDS = 2;
     private static final AtomicInteger POOLS = new AtomicInteger();
 
@@ -45,6 +52,41 @@ public final class Database implements AutoCloseable {
         // Start even while PostgreSQL is down: the first query fails with 503 and /readyz says why.
         hikari.setInitializationFailTimeout(-1);
         this.pool = new HikariDataSource(hikari);
+    }
+
+    /**
+     * Returns once the store answers a connection, trying again (each try waits up to
+     * {@link #CONNECTION_TIMEOUT_MILLIS}) until {@code patience} has passed: at start-up PostgreSQL may
+     * still be starting, as when a cluster comes up on a loaded host. Each failed try is logged.
+     *
+     * @throws StoreException when the store did not answer within {@code patience}
+     */
+    public void awaitReachable(Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try (Connection ignored = pool.getConnection()) {
+                if (attempt > 1) {
+                    LOG.info("store reachable after {} attempts", attempt);
+                }
+                return;
+            } catch (SQLException e) {
+                if (System.nanoTime() >= deadline) {
+                    throw new StoreException("the store at " + config.jdbcUrl() + " did not answer within "
+                            + patience.toSeconds() + " s: " + e.getMessage(), e);
+                }
+                LOG.warn("store not reachable yet (attempt {}, waiting up to {} s in all): {}", attempt, patience.toSeconds(), e.getMessage());
+                pause();
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            TimeUnit.SECONDS.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for the store", e);
+        }
     }
 
     /** H2: flush every commit to the file at once and keep the database open between connections. */
