@@ -506,9 +506,13 @@ keygate cluster is up.
 
 A token minted by node B, a workspace created through gateway A and read through gateway B:
 
-  TOKEN=\$(curl -s http://localhost:$KC_B_PORT/realms/$REALM/protocol/openid-connect/token -d grant_type=password -d client_id=keygate-cli -d username=alice@example.com -d password=dev-password | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+  token() { curl -s http://localhost:$KC_B_PORT/realms/$REALM/protocol/openid-connect/token -d grant_type=password -d client_id=keygate-cli -d username=alice@example.com -d password=dev-password | sed -E 's/.*"access_token":"([^"]+)".*/\1/'; }
+  TOKEN=\$(token)
   curl -s -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' http://localhost:$GATEWAY_A_PORT/apis/entities/v2/workspaces -d '{"name":"team-x"}'
-  curl -s -H "Authorization: Bearer \$TOKEN" http://localhost:$GATEWAY_B_PORT/apis/entities/v2/workspaces/team-x
+  curl -s -H "Authorization: Bearer \$(token)" http://localhost:$GATEWAY_B_PORT/apis/entities/v2/workspaces/team-x
+
+(A token minted after the create carries alice's Admin role in team-x at once. The token from before
+the create gets it on gateway B from the change events, within about a second: until then B answers 403.)
 
 HINT
 }
