@@ -225,8 +225,8 @@ public final class WorkspaceConsolePermissions {
 
     /**
      * The permission that all workspace Admins share (one per realm, because with several permissions on one
-     * resource Keycloak grants only when all of them grant): decision AFFIRMATIVE over the workspaces' group
-     * policies. {@code null} when {@code /workspaces} does not exist yet.
+     * resource Keycloak grants only when all of them grant), whose one policy is the role policy of
+     * {@link #anyWorkspaceAdmins}. {@code null} when {@code /workspaces} does not exist yet.
      */
     private Policy shared(ResourceServer server, Shared shared, Policy anyAdmins) {
         PolicyStore policies = authorization().getStoreFactory().getPolicyStore();
