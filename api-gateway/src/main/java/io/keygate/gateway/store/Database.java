@@ -64,9 +64,9 @@ public final class Database implements AutoCloseable {
     public void awaitReachable(Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
         for (int attempt = 1; ; attempt++) {
-            try (Connection ignored = pool.getConnection()) {
+            try (Connection connection = pool.getConnection()) {
                 if (attempt > 1) {
-                    LOG.info("store reachable after {} attempts", attempt);
+                    LOG.info("store ({}) reachable after {} attempts", connection.getMetaData().getDatabaseProductName(), attempt);
                 }
                 return;
             } catch (SQLException e) {

@@ -39,6 +39,8 @@ public final class HeadlessChromium implements AutoCloseable {
     /** Failure bounds, not speed checks: the shared 2-core machine is slow under load. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a click looks again for an element that a re-render took away for a moment. */
+    private static final Duration CLICK_PATIENCE = Duration.ofSeconds(15);
 
     private final Process process;
     private final Path profile;
@@ -187,22 +189,38 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /** Clicks, with real mouse events, the centre of the first displayed element matching the CSS selector. */
     public void click(String selector) {
-        clickAt(eval("(() => { const e = [...document.querySelectorAll(" + quote(selector) + ")].find(x => x.getClientRects().length > 0);"
+        clickAt("(() => { const e = [...document.querySelectorAll(" + quote(selector) + ")].find(x => x.getClientRects().length > 0);"
                 + " if (!e) return null; e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
-                + " return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()"), selector);
+                + " return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()", selector);
     }
 
     /** Clicks the first displayed button, link or menu item whose visible text is exactly {@code text}. */
     public void clickText(String text) {
-        clickAt(eval("(() => { const want = " + quote(text) + ";"
+        clickAt("(() => { const want = " + quote(text) + ";"
                 + " const e = [...document.querySelectorAll('button, a, [role=menuitem], [role=tab], label, span')]"
                 + " .find(x => x.getClientRects().length > 0 && x.innerText && x.innerText.trim() === want);"
                 + " if (!e) return null; e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
-                + " return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()"), "text " + text);
+                + " return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()", "text " + text);
     }
 
-    private void clickAt(JsonNode point, String what) {
-        if (point == null || point.isNull() || point.isMissingNode()) {
+    /**
+     * Finds the element with {@code locate} and clicks its centre. The console re-renders whole pages (a token
+     * refresh, a route change), so an element just seen may be gone for a moment: look again for up to
+     * {@link #CLICK_PATIENCE} before failing.
+     */
+    private void clickAt(String locate, String what) {
+        Instant deadline = Instant.now().plus(CLICK_PATIENCE);
+        JsonNode point = find(locate);
+        while (point == null && Instant.now().isBefore(deadline)) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            point = find(locate);
+        }
+        if (point == null) {
             throw new AssertionError("nothing to click: " + what + " at " + url() + "; page text:\n" + text());
         }
         double x = point.get("x").asDouble();
@@ -210,6 +228,15 @@ public final class HeadlessChromium implements AutoCloseable {
         send("Input.dispatchMouseEvent", Map.of("type", "mouseMoved", "x", x, "y", y));
         send("Input.dispatchMouseEvent", Map.of("type", "mousePressed", "x", x, "y", y, "button", "left", "clickCount", 1));
         send("Input.dispatchMouseEvent", Map.of("type", "mouseReleased", "x", x, "y", y, "button", "left", "clickCount", 1));
+    }
+
+    private JsonNode find(String locate) {
+        try {
+            JsonNode point = eval(locate);
+            return point == null || point.isNull() || point.isMissingNode() ? null : point;
+        } catch (IllegalStateException navigating) {
+            return null; // the page changed while the script ran
+        }
     }
 
     /** Focuses the element matching the CSS selector and types {@code text} into it. */
