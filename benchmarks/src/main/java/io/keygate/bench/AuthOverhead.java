@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * configuration except {@code auth.enabled}, an RS256 {@link LocalIssuer} on 127.0.0.1, and wrk
  * driving the same endpoint on each in alternating rounds. Prints, last, the median throughput
  * ratio (auth on / auth off) and p50/p99 of each, per traffic mix, then the p99 added at half of
- * the peak rate, measured with wrk paced per connection ({@link Wrk#paced}).
+ * the peak rate, measured with wrk paced per connection ({@link Wrk#paced}), in lockstep and at
+ * random ({@link Pacing}).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.keygate.bench.AuthOverhead GATEWAY_JAR [seconds] [rounds] [connections] [jfrDir]</pre>
  *
@@ -123,32 +124,60 @@ public final class AuthOverhead {
                 }
                 double peak = median(offRuns.get("reused").stream().mapToDouble(Run::throughput).toArray());
                 int rate = (int) Math.max(100, peak / 2);
-                Wrk paced = wrk.paced(work.resolve("auth-mix-paced.lua"), rate);
-                List<Run> pacedOn = new ArrayList<>();
-                List<Run> pacedOff = new ArrayList<>();
                 Map<Double, Long> onBefore = on.authorizationBuckets();
                 Map<Double, Long> offBefore = off.authorizationBuckets();
-                for (int i = 1; i <= PACED_TRIES; i++) {
-                    boolean onFirst = i % 2 == 1;
-                    Run a = paced.measure(onFirst ? on : off, "reused", seconds, "paced-" + i + "-a", 0, 0);
-                    Run b = paced.measure(onFirst ? off : on, "reused", seconds, "paced-" + i + "-b", 0, 0);
-                    Run onRun = onFirst ? a : b;
-                    Run offRun = onFirst ? b : a;
-                    pacedOn.add(onRun);
-                    pacedOff.add(offRun);
-                    System.out.printf("[bench] paced at %,d req/s (%d ms between requests on each of %d connections), try %d: "
-                                    + "on %,.0f req/s p50 %.3f p99 %.3f ms | off %,.0f req/s p50 %.3f p99 %.3f ms | load %.1f%n",
-                            rate, paced.delayMillis(), connections, i, onRun.throughput(), onRun.p50Ms(), onRun.p99Ms(),
-                            offRun.throughput(), offRun.p50Ms(), offRun.p99Ms(), loadAverage());
+                Map<Pacing, List<List<Run>>> paced = new LinkedHashMap<>();
+                for (Pacing pacing : Pacing.values()) {
+                    paced.put(pacing, pacedRuns(wrk.paced(work.resolve("auth-mix-" + pacing.tag + ".lua"), rate, pacing), on, off, seconds,
+                            rate, connections));
                 }
                 String serverSide = String.format("p99 of keygate_authorization_seconds during the paced runs: on <= %s, off <= %s",
                         p99Bound(onBefore, on.authorizationBuckets()), p99Bound(offBefore, off.authorizationBuckets()));
-                printSummary(onRuns, offRuns, rate, pacedOn, pacedOff);
+                printSummary(onRuns, offRuns, rate, paced);
                 System.out.println("[bench] " + serverSide);
             }
         } finally {
             deleteTree(work);
         }
+    }
+
+    /**
+     * How the paced runs space each connection's requests. {@code LOCKSTEP}: a fixed wait after each
+     * response, so the connections, started together, keep sending in bursts of {@code connections}
+     * requests at once (a queue of that length at every tick, whatever the mean rate).
+     * {@code RANDOM}: an exponentially distributed wait with the same mean, so arrivals are a Poisson
+     * stream at the mean rate, the usual model of independent clients.
+     */
+    enum Pacing {
+        LOCKSTEP("lockstep"), RANDOM("random");
+
+        final String tag;
+
+        Pacing(String tag) {
+            this.tag = tag;
+        }
+    }
+
+    /** {@value #PACED_TRIES} paced runs per side, alternating which goes first; [0] auth on, [1] auth off. */
+    private static List<List<Run>> pacedRuns(Wrk paced, GatewayProcess on, GatewayProcess off, int seconds, int rate, int connections)
+            throws IOException, InterruptedException {
+        List<Run> pacedOn = new ArrayList<>();
+        List<Run> pacedOff = new ArrayList<>();
+        for (int i = 1; i <= PACED_TRIES; i++) {
+            boolean onFirst = i % 2 == 1;
+            String tag = "paced-" + paced.pacing().tag + "-" + i;
+            Run a = paced.measure(onFirst ? on : off, "reused", seconds, tag + "-a", 0, 0);
+            Run b = paced.measure(onFirst ? off : on, "reused", seconds, tag + "-b", 0, 0);
+            Run onRun = onFirst ? a : b;
+            Run offRun = onFirst ? b : a;
+            pacedOn.add(onRun);
+            pacedOff.add(offRun);
+            System.out.printf("[bench] paced (%s) at %,d req/s (%d ms mean wait between requests on each of %d connections), try %d: "
+                            + "on %,.0f req/s p50 %.3f p99 %.3f ms | off %,.0f req/s p50 %.3f p99 %.3f ms | load %.1f%n",
+                    paced.pacing().tag, rate, paced.delayMillis(), connections, i, onRun.throughput(), onRun.p50Ms(), onRun.p99Ms(),
+                    offRun.throughput(), offRun.p50Ms(), offRun.p99Ms(), loadAverage());
+        }
+        return List.of(pacedOn, pacedOff);
     }
 
     private static void deleteTree(Path dir) throws IOException {
@@ -158,7 +187,7 @@ public final class AuthOverhead {
     }
 
     private static void printSummary(Map<String, List<Run>> onRuns, Map<String, List<Run>> offRuns, int rate,
-                                     List<Run> pacedOn, List<Run> pacedOff) {
+                                     Map<Pacing, List<List<Run>>> paced) {
         System.out.println();
         System.out.printf("[bench] summary (%s, load avg %.1f): median of rounds, auth on vs auth off%n", Instant.now(), loadAverage());
         System.out.println("[bench] mix     ratio  ratio/cpu-s  on req/s   on p50/p99 ms    off req/s  off p50/p99 ms");
@@ -177,12 +206,18 @@ public final class AuthOverhead {
                     median(off.stream().mapToDouble(Run::throughput).toArray()),
                     median(off.stream().mapToDouble(Run::p50Ms).toArray()), median(off.stream().mapToDouble(Run::p99Ms).toArray()));
         }
-        double onP50 = median(pacedOn.stream().mapToDouble(Run::p50Ms).toArray());
-        double offP50 = median(pacedOff.stream().mapToDouble(Run::p50Ms).toArray());
-        double onP99 = median(pacedOn.stream().mapToDouble(Run::p99Ms).toArray());
-        double offP99 = median(pacedOff.stream().mapToDouble(Run::p99Ms).toArray());
-        System.out.printf("[bench] half of peak (%,d req/s, paced wrk, reused token, median of %d): p50 on %.3f / off %.3f ms, "
-                + "p99 on %.3f / off %.3f ms, p99 added %.3f ms%n", rate, pacedOn.size(), onP50, offP50, onP99, offP99, onP99 - offP99);
+        paced.forEach((pacing, runs) -> {
+            List<Run> pacedOn = runs.get(0);
+            List<Run> pacedOff = runs.get(1);
+            double onP50 = median(pacedOn.stream().mapToDouble(Run::p50Ms).toArray());
+            double offP50 = median(pacedOff.stream().mapToDouble(Run::p50Ms).toArray());
+            double onP99 = median(pacedOn.stream().mapToDouble(Run::p99Ms).toArray());
+            double offP99 = median(pacedOff.stream().mapToDouble(Run::p99Ms).toArray());
+            System.out.printf("[bench] half of peak (%,d req/s asked, %,.0f / %,.0f achieved, %s-paced wrk, reused token, median of %d): "
+                            + "p50 on %.3f / off %.3f ms, p99 on %.3f / off %.3f ms, p99 added %.3f ms%n", rate,
+                    median(pacedOn.stream().mapToDouble(Run::throughput).toArray()), median(pacedOff.stream().mapToDouble(Run::throughput).toArray()),
+                    pacing.tag, pacedOn.size(), onP50, offP50, onP99, offP99, onP99 - offP99);
+        });
     }
 
     /** The upper bound of the bucket holding the 99th percentile of what was observed between two scrapes. */
@@ -219,22 +254,29 @@ public final class AuthOverhead {
     }
 
     /**
-     * wrk with the traffic-mix script; with {@code delayMillis} > 0 each connection waits that long
-     * before each request (wrk's {@code delay()} hook), which holds the rate near
-     * {@code connections * 1000 / delayMillis}. Paced wrk is still closed-loop: a stall delays the
-     * requests behind it instead of charging them (wrk2 would, but Debian does not package it); at
-     * half of the peak rate the gateway has no queue, so the latency measured is its service time.
+     * wrk with the traffic-mix script; with {@code delayMillis} > 0 each connection waits before each
+     * request (wrk's {@code delay()} hook: that long, or that long on average, see {@link Pacing}),
+     * which holds the rate near {@code connections * 1000 / delayMillis}. Paced wrk is still
+     * closed-loop: a stall delays the requests behind it instead of charging them (wrk2 would, but
+     * Debian does not package it).
      */
-    private record Wrk(Path lua, Path reused, Path fresh, int connections, int delayMillis) {
+    private record Wrk(Path lua, Path reused, Path fresh, int connections, int delayMillis, Pacing pacing) {
 
         Wrk(Path lua, Path reused, Path fresh, int connections) {
-            this(lua, reused, fresh, connections, 0);
+            this(lua, reused, fresh, connections, 0, null);
         }
 
-        Wrk paced(Path pacedLua, int rate) throws IOException {
+        /** A copy of the script with a {@code delay()} hook holding about {@code rate} requests a second, spaced by {@code pacing}. */
+        Wrk paced(Path pacedLua, int rate, Pacing pacing) throws IOException {
             int delay = Math.max(1, Math.round(connections * 1000f / rate));
-            Files.writeString(pacedLua, Files.readString(lua) + "\nfunction delay()\n  return " + delay + "\nend\n");
-            return new Wrk(pacedLua, reused, fresh, connections, delay);
+            String hook = switch (pacing) {
+                case LOCKSTEP -> "function delay()\n  return " + delay + "\nend\n";
+                // inverse transform of a uniform draw; seeded per wrk thread so threads draw different waits
+                case RANDOM -> "local seeded = false\nfunction delay()\n  if not seeded then math.randomseed(7919 * (thread_id + 1)); seeded = true end\n"
+                        + "  return math.floor(-math.log(1 - math.random()) * " + delay + " + 0.5)\nend\n";
+            };
+            Files.writeString(pacedLua, Files.readString(lua) + "\n" + hook);
+            return new Wrk(pacedLua, reused, fresh, connections, delay, pacing);
         }
 
         /** A measured run: one whose threads all ran the whole duration, else the rate would be understated. */

@@ -135,7 +135,7 @@ class MembershipScaleBenchmarkIT {
                 time(samples, record, "first page of members (default 100)", size, () -> expect(200, http.get(api("/workspaces/" + ws + "/members"), owner)));
                 time(samples, record, "add a member", size, () -> expect(201, http.post(api("/workspaces/" + ws + "/members"), owner,
                         Map.of("principal", principal, "roles", List.of("Viewer")))));
-                time(samples, record, "remove a member", size, () -> expect(200, http.delete(api("/workspaces/" + ws + "/members/" + principal), owner)));
+                time(samples, record, "remove a member", size, () -> expect(204, http.delete(api("/workspaces/" + ws + "/members/" + principal), owner)));
                 time(samples, record, "member's token refresh", size, () -> refresh(tokenEndpoint(REALM), refresh));
             }
             spare++;
@@ -285,7 +285,11 @@ class MembershipScaleBenchmarkIT {
         String location = created.header("Location");
         String id = location.substring(location.lastIndexOf('/') + 1);
         for (Role role : roles) {
-            Http.expect(201, http.post(keycloak.adminApi() + "/groups/" + id + "/children", token, Map.of("name", role.name())));
+            Http.Response made = http.post(keycloak.adminApi() + "/groups/" + id + "/children", token, Map.of("name", role.name()));
+            // the extension makes the Admin group itself when the first role group appears (console permissions)
+            if (made.status() != 201 && !(made.status() == 409 && made.body().contains("already exists"))) {
+                throw new AssertionError("creating role group " + role + " answered " + made);
+            }
         }
     }
 
