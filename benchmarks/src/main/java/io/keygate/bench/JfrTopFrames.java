@@ -18,7 +18,8 @@ import jdk.jfr.consumer.RecordingFile;
  * {@code jdk.ExecutionSample} events, the share of samples whose top frame is a method (self
  * time) and whose stack contains it (total time), overall and for frames matching a prefix; for
  * {@code jdk.ObjectAllocationSample}, the allocation weight by allocating method.
- * With a fourth argument, only samples whose stack contains that method ({@code Class.method}) count.
+ * With a fourth argument, only samples whose stack contains that method ({@code Class.method}) count;
+ * with {@code -Dafter=<ISO instant>}, only events from then on (the measured part of a recording).
  * <pre>java -cp benchmarks/target/benchmarks.jar io.keygate.bench.JfrTopFrames recording.jfr [prefix=io.keygate] [rows=25] [within]</pre>
  */
 public final class JfrTopFrames {
@@ -36,7 +37,11 @@ public final class JfrTopFrames {
         Map<String, Long> allocations = new HashMap<>();
         long samples = 0;
         long allocated = 0;
+        java.time.Instant after = System.getProperty("after") == null ? java.time.Instant.MIN : java.time.Instant.parse(System.getProperty("after"));
         for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
+            if (event.getStartTime().isBefore(after)) {
+                continue;
+            }
             RecordedStackTrace stack = event.getStackTrace();
             if (stack == null || stack.getFrames().isEmpty()) {
                 continue;

@@ -33,6 +33,8 @@ public final class WorkspaceLayout {
     public static final String ATTR_UPDATED_BY = "keygate.updated_by";
     public static final String ATTR_WILDCARD_ROLE = "keygate.wildcard_role";
     public static final String ATTR_DELETION_STAGE = "keygate.deletion_stage";
+    /** The wildcard role this workspace last published to the realm's wildcard version (absent: none); kept by the extension. */
+    public static final String ATTR_WILDCARD_PUBLISHED = "keygate.wildcard.published";
 
     private WorkspaceLayout() {
     }

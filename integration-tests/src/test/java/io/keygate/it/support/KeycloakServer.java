@@ -337,7 +337,8 @@ public final class KeycloakServer implements AutoCloseable {
         return response.json().get("access_token").asText();
     }
 
-    String logTail() {
+    /** The last 60 lines of this node's log (for a failure message). */
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
@@ -350,6 +351,25 @@ public final class KeycloakServer implements AutoCloseable {
     public void close() {
         stopProcess();
         deleteRecursively(home.getParent());
+    }
+
+    /**
+     * User + system CPU seconds used so far by this node's processes ({@code kc.sh} and the Java process it
+     * started; Linux {@code /proc/<pid>/stat}, 100 ticks a second), for a benchmark waiting until background
+     * work has finished.
+     */
+    public synchronized double cpuSeconds() {
+        double total = 0;
+        for (ProcessHandle handle : Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList()) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + handle.pid() + "/stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+            } catch (IOException gone) {
+                // the process ended between listing and reading: it uses no more CPU
+            }
+        }
+        return total;
     }
 
     /**

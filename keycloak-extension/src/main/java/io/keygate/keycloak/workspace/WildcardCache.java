@@ -1,12 +1,14 @@
 package io.keygate.keycloak.workspace;
 
 import io.keygate.core.Role;
+import io.keygate.core.WorkspaceLayout;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
+import org.keycloak.models.GroupModel;
 import org.keycloak.models.RealmModel;
 
 /**
@@ -40,6 +42,36 @@ public final class WildcardCache {
     /** Marks the realm's wildcard bindings as changed (in the caller's transaction), on every node. */
     public static void invalidate(RealmModel realm) {
         realm.setAttribute(VERSION_ATTRIBUTE, UUID.randomUUID().toString());
+    }
+
+    /**
+     * {@link #invalidate}s only when this workspace's part of the wildcard map (its wildcard role, none while
+     * it is being deleted) differs from what it last published ({@link WorkspaceLayout#ATTR_WILDCARD_PUBLISHED},
+     * which this records). Every attribute write of a workspace group fires an update event; rewriting the realm
+     * on each would invalidate the realm in every node's cache at every workspace create and make concurrent
+     * creates collide on that one realm attribute. Absent or edited away, the record is written again with an
+     * invalidation: a doubt costs one reload, never a stale wildcard.
+     */
+    public static void invalidateIfChanged(RealmModel realm, GroupModel workspace) {
+        String current = wildcardPart(workspace);
+        if (Objects.equals(current, workspace.getFirstAttribute(WorkspaceLayout.ATTR_WILDCARD_PUBLISHED))) {
+            return;
+        }
+        if (current == null) {
+            workspace.removeAttribute(WorkspaceLayout.ATTR_WILDCARD_PUBLISHED);
+        } else {
+            workspace.setSingleAttribute(WorkspaceLayout.ATTR_WILDCARD_PUBLISHED, current);
+        }
+        invalidate(realm);
+    }
+
+    /** The role this workspace adds to the wildcard map, as the map's loader reads it; null for none. */
+    private static String wildcardPart(GroupModel workspace) {
+        if (workspace.getFirstAttribute(WorkspaceLayout.ATTR_DELETION_STAGE) != null) {
+            return null;
+        }
+        return Role.parse(workspace.getFirstAttribute(WorkspaceLayout.ATTR_WILDCARD_ROLE))
+                .filter(WorkspaceLayout::isAllowedWildcardRole).map(Role::name).orElse(null);
     }
 
     private record Entry(String version, long loadedAt, Map<String, Role> roles) {

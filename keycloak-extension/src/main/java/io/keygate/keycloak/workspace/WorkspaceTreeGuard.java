@@ -17,7 +17,7 @@ import org.keycloak.services.ErrorResponse;
  * marks its own deletion with {@link WorkspaceGroups#remove}, which this guard lets through.
  * Keycloak fires both events inside the changing transaction, before a group row is deleted, so
  * throwing here answers 409 and undoes the whole change, memberships included. An update of a
- * workspace group there (its attributes, e.g. the wildcard role) invalidates the {@link WildcardCache}.
+ * workspace group there that changes its wildcard role invalidates the {@link WildcardCache}.
  */
 public final class WorkspaceTreeGuard implements ProviderEventListener {
 
@@ -33,7 +33,7 @@ public final class WorkspaceTreeGuard implements ProviderEventListener {
             refuseRemoval(removed.getGroup());
         }
         if (event instanceof GroupModel.GroupUpdatedEvent updated && WorkspaceGroups.isWorkspaceGroup(updated.getGroup())) {
-            WildcardCache.invalidate(updated.getRealm());
+            WildcardCache.invalidateIfChanged(updated.getRealm(), updated.getGroup());
         }
     }
 
