@@ -2,8 +2,11 @@ package io.keygate.keycloak.workspace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.keygate.core.Role;
+import io.keygate.core.WorkspaceLayout;
 import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.Map;
