@@ -1,6 +1,7 @@
 package io.keygate.it.extension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -195,16 +196,29 @@ class MembershipStoreIT {
         assertEquals("Editor", KeygateApi.claims(keycloak.userToken(stranger)).path("workspaces").path(ws).asText());
 
         String master = keycloak.adminToken();
-        JsonNode group = http.get(keycloak.adminApi() + "/group-by-path/workspaces/" + ws, master).json();
-        ObjectNode edited = group.deepCopy();
+        String groupUrl = keycloak.adminApi() + "/groups/" + http.get(keycloak.adminApi() + "/group-by-path/workspaces/" + ws, master).json()
+                .get("id").asText();
+        String versionBefore = wildcardVersion(http, master);
+        ObjectNode unrelated = http.get(groupUrl, master).json().deepCopy();
+        ((ObjectNode) unrelated.get("attributes")).putArray("team-note").add("owned by research");
+        Http.expect(204, http.put(groupUrl, master, unrelated));
+        assertEquals(versionBefore, wildcardVersion(http, master), "a console edit of another attribute leaves the realm's wildcard version alone");
+
+        ObjectNode edited = http.get(groupUrl, master).json().deepCopy();
         ((ObjectNode) edited.get("attributes")).putArray("keygate.wildcard_role").add("Viewer");
-        Http.expect(204, http.put(keycloak.adminApi() + "/groups/" + group.get("id").asText(), master, edited));
+        Http.expect(204, http.put(groupUrl, master, edited));
+        assertNotEquals(versionBefore, wildcardVersion(http, master), "a console edit of the wildcard role invalidates it");
         String afterConsole = KeygateApi.claims(keycloak.userToken(stranger)).path("workspaces").path(ws).asText();
         System.out.println("[keygate-it] wildcard after console edit Editor -> Viewer: next token says " + afterConsole);
         assertEquals("Viewer", afterConsole);
 
         KeygateApi.expect(204, api.delete("/workspaces/" + ws + "/members/*", ownerToken));
         assertFalse(KeygateApi.claims(keycloak.userToken(stranger)).path("workspaces").has(ws), "a removed wildcard stops working");
+    }
+
+    /** The realm attribute every node's wildcard cache is tagged with ({@code WildcardCache.VERSION_ATTRIBUTE}). */
+    private String wildcardVersion(Http http, String master) {
+        return Http.expect(200, http.get(keycloak.adminApi(), master)).json().path("attributes").path("keygate.wildcard.version").asText();
     }
 
     private static Map<String, Object> user(String id, String email, String... groups) {

@@ -4,9 +4,11 @@ import io.keygate.core.ClaimNames;
 import io.keygate.core.Role;
 import io.keygate.core.WorkspaceLayout;
 import io.keygate.core.events.SecurityEvents;
+import io.keygate.keycloak.membership.EffectiveRoles;
 import io.keygate.keycloak.membership.RoleResolver;
 import io.keygate.keycloak.org.OrgRoles;
 import io.keygate.keycloak.workspace.DeletionStage;
+import io.keygate.keycloak.workspace.WildcardCache;
 import io.keygate.keycloak.workspace.Workspace;
 import io.keygate.keycloak.workspace.WorkspaceGroups;
 import java.math.BigDecimal;
@@ -30,10 +32,13 @@ final class EventBodies {
 
     private final KeycloakSession session;
     private final RealmModel realm;
+    private final WildcardCache wildcards;
 
-    EventBodies(KeycloakSession session, RealmModel realm) {
+    /** @param wildcards the realm-wide wildcard maps, as the workspace-roles mapper keeps them (one search per change, not per event) */
+    EventBodies(KeycloakSession session, RealmModel realm, WildcardCache wildcards) {
         this.session = session;
         this.realm = realm;
+        this.wildcards = wildcards;
     }
 
     /** token-claims-change body, or empty when the user no longer exists (its deletion has its own SET). */
@@ -43,7 +48,9 @@ final class EventBodies {
             return Optional.empty();
         }
         Map<String, Object> workspaces = new TreeMap<>();
-        new RoleResolver(session, realm).effectiveRoles(user).forEach((ws, role) -> workspaces.put(ws, role.name()));
+        RoleResolver resolver = new RoleResolver(session, realm);
+        EffectiveRoles.combine(resolver.explicitRoles(user), wildcards.wildcardRoles(realm, resolver::wildcardRoles))
+                .forEach((ws, role) -> workspaces.put(ws, role.name()));
         Map<String, Object> orgs = new LinkedHashMap<>();
         new OrgRoles(session, realm).of(user).forEach((alias, membership) -> orgs.put(alias, membership.toJson()));
         List<String> realmRoles = RoleUtils.getDeepUserRoleMappings(user).stream()

@@ -7,6 +7,7 @@ import io.keygate.keycloak.freshness.capture.EventKind;
 import io.keygate.keycloak.freshness.store.Jpa;
 import io.keygate.keycloak.freshness.store.SsfCounterEntity;
 import io.keygate.keycloak.freshness.store.SsfEventEntity;
+import io.keygate.keycloak.workspace.WildcardCache;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.TypedQuery;
@@ -43,6 +44,8 @@ public final class Sequencer {
     private final ObjectMapper json;
 
     private final long settleMillis;
+    /** Realm-wide wildcard maps for the events' claims; Keycloak keeps the sequencer for the server's life. */
+    private final WildcardCache wildcards = new WildcardCache();
 
     public Sequencer(KeycloakSessionFactory factory, Wakeups wakeups, ObjectMapper json, long settleMillis) {
         this.factory = factory;
@@ -115,7 +118,7 @@ public final class Sequencer {
                 return 0;
             }
             session.getContext().setRealm(realm);
-            EventBodies bodies = new EventBodies(session, realm);
+            EventBodies bodies = new EventBodies(session, realm, wildcards);
             long now = System.currentTimeMillis();
             for (SsfEventEntity row : rows) {
                 Optional<Map<String, Object>> body = body(em, bodies, row, now);
