@@ -43,7 +43,7 @@ public final class AuthOverhead {
     /** Seconds of each mix on each gateway before the measured rounds: enough for the JIT to compile the request path. */
     private static final int WARM_UP_SECONDS = 10;
     /** Paced runs at half of the peak rate, alternating sides; the median p99 of each side is reported. */
-    private static final int PACED_TRIES = 3;
+    private static final int PACED_TRIES = 5;
     private static final List<String> MIXES = List.of("reused", "new", "rw");
     private static final Pattern RESULT = Pattern.compile(
             "KG-RESULT requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) errors_status=(\\d+) errors_socket=(\\d+)"
@@ -78,8 +78,8 @@ public final class AuthOverhead {
         int connections = args.length > 3 ? Math.min(Integer.parseInt(args[3]), 128) : 32;
         Path jfr = args.length > 4 ? Path.of(args[4]) : null;
         Path work = Files.createTempDirectory("keygate-auth-overhead");
-        System.out.printf("[bench] %s, jar %s, %d s per run, %d rounds, %d connections, load avg %.1f%n", Instant.now(), jar,
-                seconds, rounds, connections, loadAverage());
+        System.out.printf("[bench] %s, jar %s, %d s per run, %d rounds, %d connections, %s, load avg %.1f%n", Instant.now(), jar,
+                seconds, rounds, connections, Cpus.describe(), loadAverage());
         try (LocalIssuer issuer = new LocalIssuer()) {
             int newPerRound = NEW_TOKENS_PER_SECOND * seconds;
             int newWarmUp = NEW_TOKENS_WARM_UP;
@@ -292,9 +292,10 @@ public final class AuthOverhead {
         Run run(GatewayProcess target, String mix, int seconds, String tag, int newOffset, int newCount) throws IOException, InterruptedException {
             int threads = 2;
             long perThread = MAX_REQUESTS_PER_RUN / threads;
-            List<String> command = List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--timeout", "5s",
+            List<String> command = new ArrayList<>(Cpus.GENERATOR.prefix());
+            command.addAll(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--timeout", "5s",
                     "-s", lua.toString(), target.url(), "--", mix, reused.toString(), fresh.toString(),
-                    Integer.toString(newOffset), Integer.toString(newCount), Integer.toString(threads), Long.toString(perThread), tag);
+                    Integer.toString(newOffset), Integer.toString(newCount), Integer.toString(threads), Long.toString(perThread), tag));
             double cpuBefore = target.cpuSeconds();
             Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -310,6 +311,31 @@ public final class AuthOverhead {
             return new Run(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)) / 1e6, Long.parseLong(m.group(3)) / 1e3,
                     Long.parseLong(m.group(4)) / 1e3, Long.parseLong(m.group(5)) + Long.parseLong(m.group(6)), cpu,
                     Integer.parseInt(m.group(7)));
+        }
+    }
+
+    /**
+     * Where the load generator and the gateways run. With {@code KEYGATE_BENCH_PIN=true} (and at least 2 CPUs and
+     * {@code taskset}), wrk gets CPU 0 and both gateways the others. Off by default: tried on the 2-CPU machine
+     * (2026-12-02 08:56, docs/benchmarks.md), one core for a gateway's JIT, GC and Jetty threads made the rates
+     * move by 4x between rounds instead of 2x.
+     */
+    enum Cpus {
+        GENERATOR, GATEWAYS;
+
+        private static final int COUNT = Runtime.getRuntime().availableProcessors();
+        private static final boolean PINNED = COUNT >= 2 && "true".equals(System.getenv("KEYGATE_BENCH_PIN"))
+                && Files.isExecutable(Path.of("/usr/bin/taskset"));
+
+        List<String> prefix() {
+            if (!PINNED) {
+                return List.of();
+            }
+            return List.of("/usr/bin/taskset", "-c", this == GENERATOR ? "0" : (COUNT == 2 ? "1" : "1-" + (COUNT - 1)));
+        }
+
+        static String describe() {
+            return PINNED ? "wrk pinned to CPU 0, gateways to CPU " + (COUNT == 2 ? "1" : "1-" + (COUNT - 1)) : "not pinned (all share every CPU)";
         }
     }
 
@@ -337,7 +363,8 @@ public final class AuthOverhead {
                     + "issuers:\n  - name: bench\n    issuer: " + issuer.issuer() + "\n    jwks: " + issuer.issuer()
                     + "/protocol/openid-connect/certs\n    audiences: [keygate-api]\n";
             Path file = Files.writeString(dir.resolve("gateway.yaml"), config);
-            List<String> command = new ArrayList<>(List.of("java", "-Xmx512m", "-XX:+UseParallelGC"));
+            List<String> command = new ArrayList<>(Cpus.GATEWAYS.prefix());
+            command.addAll(List.of("java", "-Xmx512m", "-XX:+UseParallelGC"));
             if (jfr != null) {
                 Files.createDirectories(jfr);
                 command.add("-XX:StartFlightRecording=filename=" + jfr.resolve((authEnabled ? "on" : "off") + ".jfr")
