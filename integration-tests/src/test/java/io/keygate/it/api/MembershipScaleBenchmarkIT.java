@@ -46,8 +46,8 @@ import org.junit.jupiter.api.Test;
  *   <li>a user in 1,000 workspaces with 63-character names: access-token size, and the real gateway's
  *       decision in each of the 1,000 (overage: distributed claims resolved through {@code me/workspaces}).</li>
  * </ul>
- * Seeding: the dev realm {@code keygate} gets 10,000 workspaces as groups made through the admin REST
- * API (4 at a time) and its users through {@code partialImport} in batches (each membership fires
+ * Seeding: the dev realm {@code keygate} gets 10,000 workspaces, 4 requests at a time (bare groups through the
+ * admin REST API, the ones somebody belongs to through the keygate API) and its users through {@code partialImport} in batches (each membership fires
  * Keycloak's group-join event, which the extension's membership guard records as a binding row); the
  * realm {@code keygate-small} (the dev realm file with 10 workspace groups) is imported, the extension's
  * binding migration recording its memberships on the realm-created event. The member lists are
