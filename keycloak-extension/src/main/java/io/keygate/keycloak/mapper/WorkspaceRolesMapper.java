@@ -2,7 +2,6 @@ package io.keygate.keycloak.mapper;
 
 import com.google.auto.service.AutoService;
 import io.keygate.core.ClaimNames;
-import io.keygate.keycloak.membership.EffectiveRoles;
 import io.keygate.keycloak.membership.RoleResolver;
 import io.keygate.keycloak.workspace.WholeModel;
 import io.keygate.keycloak.workspace.WildcardCache;
@@ -100,8 +99,7 @@ public final class WorkspaceRolesMapper extends AbstractOIDCProtocolMapper
         RealmModel realm = userSession.getRealm();
         RoleResolver resolver = new RoleResolver(session, realm);
         // the token's subject is the session's context user: their admin permissions must not narrow the lookup
-        var roles = WholeModel.read(session, () -> EffectiveRoles.combine(resolver.explicitRoles(userSession.getUser()),
-                wildcards.wildcardRoles(realm, resolver::wildcardRoles)));
+        var roles = WholeModel.read(session, () -> resolver.effectiveRoles(userSession.getUser(), wildcards));
         String claimName = model.getConfig().getOrDefault(CLAIM_NAME, ClaimNames.WORKSPACES);
         if (claimName == null || claimName.isBlank()) {
             claimName = ClaimNames.WORKSPACES;

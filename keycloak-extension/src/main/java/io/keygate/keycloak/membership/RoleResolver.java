@@ -3,6 +3,7 @@ package io.keygate.keycloak.membership;
 import io.keygate.core.Role;
 import io.keygate.core.WorkspaceLayout;
 import io.keygate.keycloak.workspace.DeletionStage;
+import io.keygate.keycloak.workspace.WildcardCache;
 import io.keygate.keycloak.workspace.WorkspaceGroups;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -40,6 +41,11 @@ public final class RoleResolver {
     /** Effective role per visible workspace: explicit bindings, wildcards and built-ins combined. */
     public Map<String, Role> effectiveRoles(UserModel user) {
         return EffectiveRoles.combine(explicitRoles(user), wildcardRoles());
+    }
+
+    /** As {@link #effectiveRoles(UserModel)}, with the realm's wildcard map from {@code wildcards} (searched once per change). */
+    public Map<String, Role> effectiveRoles(UserModel user, WildcardCache wildcards) {
+        return EffectiveRoles.combine(explicitRoles(user), wildcards.wildcardRoles(realm, this::wildcardRoles));
     }
 
     /** The highest explicit binding per workspace, skipping workspaces in deletion (but see {@link #counts}). */

@@ -4,7 +4,6 @@ import io.keygate.core.ClaimNames;
 import io.keygate.core.Role;
 import io.keygate.core.WorkspaceLayout;
 import io.keygate.core.events.SecurityEvents;
-import io.keygate.keycloak.membership.EffectiveRoles;
 import io.keygate.keycloak.membership.RoleResolver;
 import io.keygate.keycloak.org.OrgRoles;
 import io.keygate.keycloak.workspace.DeletionStage;
@@ -48,9 +47,7 @@ final class EventBodies {
             return Optional.empty();
         }
         Map<String, Object> workspaces = new TreeMap<>();
-        RoleResolver resolver = new RoleResolver(session, realm);
-        EffectiveRoles.combine(resolver.explicitRoles(user), wildcards.wildcardRoles(realm, resolver::wildcardRoles))
-                .forEach((ws, role) -> workspaces.put(ws, role.name()));
+        new RoleResolver(session, realm).effectiveRoles(user, wildcards).forEach((ws, role) -> workspaces.put(ws, role.name()));
         Map<String, Object> orgs = new LinkedHashMap<>();
         new OrgRoles(session, realm).of(user).forEach((alias, membership) -> orgs.put(alias, membership.toJson()));
         List<String> realmRoles = RoleUtils.getDeepUserRoleMappings(user).stream()
