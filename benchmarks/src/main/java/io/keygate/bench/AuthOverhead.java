@@ -30,21 +30,33 @@ import java.util.regex.Pattern;
  * <pre>java -cp benchmarks/target/benchmarks.jar io.keygate.bench.AuthOverhead GATEWAY_JAR [seconds] [rounds] [connections] [jfrDir]</pre>
  *
  * Bounded: every wrk run lasts {@code seconds} (at most 30) and at most {@link #MAX_REQUESTS_PER_RUN}
- * requests; at most 5 rounds; everything goes to 127.0.0.1 only; the gateways are stopped at the end.
+ * requests; at most {@value #MAX_ROUNDS} rounds; everything goes to 127.0.0.1 only; the gateways are stopped at the end.
  */
 public final class AuthOverhead {
 
     static final long MAX_REQUESTS_PER_RUN = 1_000_000;
+    static final int MAX_ROUNDS = 15;
     private static final int REUSED_TOKENS = 64;
     /** Never-seen tokens minted per second of a run: 2 % of 40,000 requests a second, twice what this jar serves here. */
     private static final int NEW_TOKENS_PER_SECOND = 800;
     /** Never-seen tokens for the warm-up of the "new" mix: a warm-up may end early, it is not measured. */
     private static final int NEW_TOKENS_WARM_UP = 2_000;
-    /** Seconds of each mix on each gateway before the measured rounds: enough for the JIT to compile the request path. */
+    /** Seconds of each mix on each gateway before the measured rounds, after the reused-token warm-up has settled. */
     private static final int WARM_UP_SECONDS = 10;
+    /**
+     * The reused-token warm-up repeats until neither side's rate moved by more than {@link #STEADY_CHANGE} since its
+     * previous run, at most this many runs a side: on 2 cores the JIT compiles Jetty's parser while it serves, and a
+     * fixed 10 s left both sides ramping (1,000 → 9,000 req/s over the measured rounds, 2026-12-02 12:27), the
+     * auth-on side, with more code to compile, the later.
+     */
+    private static final int MAX_WARM_UP_RUNS = 12;
+    private static final double STEADY_CHANGE = 0.05;
+    private static final double IDLE_CORES = 0.05;
+    private static final int MAX_IDLE_WAIT_SECONDS = 60;
     /** Paced runs at half of the peak rate, alternating sides; the median p99 of each side is reported. */
-    private static final int PACED_TRIES = 5;
-    private static final List<String> MIXES = List.of("reused", "new", "rw");
+    private static final int PACED_TRIES = 7;
+    /** The traffic mixes, all three unless {@code KEYGATE_BENCH_MIXES} names some (comma-separated), e.g. for a profile of one. */
+    private static final List<String> MIXES = mixes(System.getenv("KEYGATE_BENCH_MIXES"));
     private static final Pattern RESULT = Pattern.compile(
             "KG-RESULT requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) errors_status=(\\d+) errors_socket=(\\d+)"
                     + " stopped_early=(\\d+)");
@@ -67,6 +79,18 @@ public final class AuthOverhead {
     private AuthOverhead() {
     }
 
+    static List<String> mixes(String named) {
+        List<String> all = List.of("reused", "new", "rw");
+        if (named == null || named.isBlank()) {
+            return all;
+        }
+        List<String> chosen = List.of(named.split(",")).stream().map(String::trim).toList();
+        if (!chosen.contains("reused") || !all.containsAll(chosen)) {
+            throw new IllegalArgumentException("KEYGATE_BENCH_MIXES must list 'reused' and only " + all + ": " + named);
+        }
+        return chosen;
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
             System.err.println("usage: AuthOverhead GATEWAY_JAR [seconds=8] [rounds=3] [connections=32] [jfrDir]");
@@ -74,7 +98,7 @@ public final class AuthOverhead {
         }
         Path jar = Path.of(args[0]);
         int seconds = args.length > 1 ? Math.min(Integer.parseInt(args[1]), 30) : 8;
-        int rounds = args.length > 2 ? Math.min(Integer.parseInt(args[2]), 5) : 3;
+        int rounds = args.length > 2 ? Math.min(Integer.parseInt(args[2]), MAX_ROUNDS) : 3;
         int connections = args.length > 3 ? Math.min(Integer.parseInt(args[3]), 128) : 32;
         Path jfr = args.length > 4 ? Path.of(args[4]) : null;
         Path work = Files.createTempDirectory("keygate-auth-overhead");
@@ -97,6 +121,7 @@ public final class AuthOverhead {
                 Map<String, List<Run>> onRuns = new LinkedHashMap<>();
                 Map<String, List<Run>> offRuns = new LinkedHashMap<>();
                 Wrk wrk = new Wrk(lua, reused, fresh, connections);
+                warmUpUntilSteady(wrk, on, off);
                 System.out.printf("[bench] warm-up: %d s of each mix on each gateway%n", WARM_UP_SECONDS);
                 for (String mix : MIXES) {
                     wrk.run(on, mix, WARM_UP_SECONDS, "warm-on-" + mix, newPerRound * rounds, newWarmUp);
@@ -139,6 +164,50 @@ public final class AuthOverhead {
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** Reused-token runs on both sides, alternating, until both rates are steady ({@link #MAX_WARM_UP_RUNS}). */
+    private static void warmUpUntilSteady(Wrk wrk, GatewayProcess on, GatewayProcess off) throws IOException, InterruptedException {
+        double lastOn = 0;
+        double lastOff = 0;
+        for (int i = 1; i <= MAX_WARM_UP_RUNS; i++) {
+            double rateOn = wrk.run(on, "reused", WARM_UP_SECONDS, "steady-on-" + i, 0, 0).throughput();
+            double rateOff = wrk.run(off, "reused", WARM_UP_SECONDS, "steady-off-" + i, 0, 0).throughput();
+            double compiling = awaitIdle(on, off);
+            boolean steady = i > 1 && Math.abs(rateOn / lastOn - 1) <= STEADY_CHANGE && Math.abs(rateOff / lastOff - 1) <= STEADY_CHANGE;
+            System.out.printf("[bench] warm-up %d of at most %d (reused, %d s a side): on %,.0f req/s, off %,.0f req/s, then %.1f s until both"
+                            + " idle%s%n", i, MAX_WARM_UP_RUNS, WARM_UP_SECONDS, rateOn, rateOff, compiling, steady ? ": steady" : "");
+            if (steady) {
+                return;
+            }
+            lastOn = rateOn;
+            lastOff = rateOff;
+        }
+        System.out.printf("[bench] warm-up: not steady after %d runs a side; measuring anyway%n", MAX_WARM_UP_RUNS);
+    }
+
+    /**
+     * Waits, after a load run, until both gateways use under {@link #IDLE_CORES} of a core for a second (at most
+     * {@link #MAX_IDLE_WAIT_SECONDS}); returns the seconds waited. Under load the JIT's one C2 thread on this machine gets
+     * a small share of 2 cores, and its queue is still full when the load stops; given the CPU it finishes in seconds.
+     */
+    static double awaitIdle(GatewayProcess... gateways) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(MAX_IDLE_WAIT_SECONDS);
+        double[] before = new double[gateways.length];
+        int quietSamples = 0;
+        while (System.nanoTime() < deadline && quietSamples < 2) {
+            for (int i = 0; i < gateways.length; i++) {
+                before[i] = gateways[i].cpuSeconds();
+            }
+            Thread.sleep(500);
+            boolean quiet = true;
+            for (int i = 0; i < gateways.length; i++) {
+                quiet &= gateways[i].cpuSeconds() - before[i] < IDLE_CORES * 0.5;
+            }
+            quietSamples = quiet ? quietSamples + 1 : 0;
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /**
