@@ -26,6 +26,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -82,7 +83,7 @@ class MembershipScaleBenchmarkIT {
     private static final int WARMUP = 3;
     private static final int ROUNDS = Integer.getInteger("keygate.bench.rounds", 15);
     /** Token refreshes timed per size and round: a refresh takes about 10 ms, so more samples cost little and steady its median. */
-    private static final int REFRESH_SAMPLES = 3;
+    private static final int REFRESH_SAMPLES = 5;
     private static final Duration SLOW_CALL = Duration.ofMinutes(20);
     private static final int IDLE_SECONDS = 3;
     private static final Duration IDLE_PATIENCE = Duration.ofMinutes(20);
@@ -224,15 +225,18 @@ class MembershipScaleBenchmarkIT {
     private static void print(Map<String, List<Long>> samples) {
         System.out.printf("[keygate-bench] scale: %d samples each, %d of a member's token refresh (median, ms; ratio = median / median of the"
                 + " smallest size)%n", ROUNDS, ROUNDS * REFRESH_SAMPLES);
-        Map<String, Double> smallest = new LinkedHashMap<>();
-        samples.forEach((key, values) -> {
-            String operation = key.substring(0, key.indexOf('|'));
-            int size = Integer.parseInt(key.substring(key.indexOf('|') + 1));
-            double median = median(values) / 1000.0;
-            smallest.putIfAbsent(operation, median);
-            System.out.printf("[keygate-bench] scale: %-52s %6d: median %8.2f ms  (min %8.2f, max %8.2f)  ratio %.2f%n", operation, size, median,
-                    values.stream().mapToLong(Long::longValue).min().orElse(0) / 1000.0,
-                    values.stream().mapToLong(Long::longValue).max().orElse(0) / 1000.0, median / smallest.get(operation));
+        // per operation by size, smallest first: the ratio is to the smallest size, whichever was timed first
+        Map<String, TreeMap<Integer, List<Long>>> bySize = new LinkedHashMap<>();
+        samples.forEach((key, values) -> bySize.computeIfAbsent(key.substring(0, key.indexOf('|')), op -> new TreeMap<>())
+                .put(Integer.parseInt(key.substring(key.indexOf('|') + 1)), values));
+        bySize.forEach((operation, sizes) -> {
+            double smallest = median(sizes.firstEntry().getValue()) / 1000.0;
+            sizes.forEach((size, values) -> {
+                double median = median(values) / 1000.0;
+                System.out.printf("[keygate-bench] scale: %-52s %6d: median %8.2f ms  (min %8.2f, max %8.2f)  ratio %.2f%n", operation, size,
+                        median, values.stream().mapToLong(Long::longValue).min().orElse(0) / 1000.0,
+                        values.stream().mapToLong(Long::longValue).max().orElse(0) / 1000.0, median / smallest);
+            });
         });
     }
 
