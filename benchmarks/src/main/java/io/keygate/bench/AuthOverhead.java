@@ -52,6 +52,7 @@ public final class AuthOverhead {
     private static final int MAX_WARM_UP_RUNS = 12;
     private static final double STEADY_CHANGE = 0.05;
     private static final double IDLE_CORES = 0.05;
+    private static final int IDLE_SAMPLE_MILLIS = 500;
     private static final int MAX_IDLE_WAIT_SECONDS = 60;
     /** Paced runs at half of the peak rate, alternating sides; the median p99 of each side is reported. */
     private static final int PACED_TRIES = 7;
@@ -84,7 +85,7 @@ public final class AuthOverhead {
         if (named == null || named.isBlank()) {
             return all;
         }
-        List<String> chosen = List.of(named.split(",")).stream().map(String::trim).toList();
+        List<String> chosen = java.util.Arrays.stream(named.split(",")).map(String::trim).toList();
         if (!chosen.contains("reused") || !all.containsAll(chosen)) {
             throw new IllegalArgumentException("KEYGATE_BENCH_MIXES must list 'reused' and only " + all + ": " + named);
         }
@@ -196,14 +197,14 @@ public final class AuthOverhead {
         long deadline = start + TimeUnit.SECONDS.toNanos(MAX_IDLE_WAIT_SECONDS);
         double[] before = new double[gateways.length];
         int quietSamples = 0;
-        while (System.nanoTime() < deadline && quietSamples < 2) {
+        while (System.nanoTime() < deadline && quietSamples * IDLE_SAMPLE_MILLIS < 1000) {
             for (int i = 0; i < gateways.length; i++) {
                 before[i] = gateways[i].cpuSeconds();
             }
-            Thread.sleep(500);
+            Thread.sleep(IDLE_SAMPLE_MILLIS);
             boolean quiet = true;
             for (int i = 0; i < gateways.length; i++) {
-                quiet &= gateways[i].cpuSeconds() - before[i] < IDLE_CORES * 0.5;
+                quiet &= gateways[i].cpuSeconds() - before[i] < IDLE_CORES * IDLE_SAMPLE_MILLIS / 1000.0;
             }
             quietSamples = quiet ? quietSamples + 1 : 0;
         }
