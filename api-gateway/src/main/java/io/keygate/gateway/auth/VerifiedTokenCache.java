@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Security contract: an entry is only ever created after complete verification; it is never
  * returned at or after the token's {@code exp}; the number of entries is bounded (expired
- * entries go first, then arbitrary ones). Because the key is the whole token, a token differing
- * in any byte is verified from scratch.
+ * entries go first, then arbitrary ones). Because the key is the whole token ({@link TokenKey}), a
+ * token differing in any byte is verified from scratch.
  */
 final class VerifiedTokenCache {
 
@@ -19,7 +19,7 @@ final class VerifiedTokenCache {
     }
 
     private final int maxEntries;
-    private final Map<String, Entry> entries;
+    private final Map<TokenKey, Entry> entries;
 
     VerifiedTokenCache(int maxEntries) {
         this.maxEntries = maxEntries;
@@ -30,12 +30,13 @@ final class VerifiedTokenCache {
         if (maxEntries == 0) {
             return null;
         }
-        Entry entry = entries.get(token);
+        TokenKey key = TokenKey.of(token);
+        Entry entry = entries.get(key);
         if (entry == null) {
             return null;
         }
         if (nowMillis >= entry.expiresAtMillis) {
-            entries.remove(token, entry);
+            entries.remove(key, entry);
             return null;
         }
         return entry.caller;
@@ -48,7 +49,7 @@ final class VerifiedTokenCache {
         if (entries.size() >= maxEntries) {
             evict(nowMillis);
         }
-        entries.put(token, new Entry(caller, expiresAtMillis));
+        entries.put(TokenKey.of(token), new Entry(caller, expiresAtMillis));
     }
 
     int size() {
@@ -61,7 +62,7 @@ final class VerifiedTokenCache {
         }
         entries.values().removeIf(e -> nowMillis >= e.expiresAtMillis);
         int excess = entries.size() - maxEntries + Math.max(1, maxEntries / 10);
-        Iterator<String> keys = entries.keySet().iterator();
+        Iterator<TokenKey> keys = entries.keySet().iterator();
         while (excess-- > 0 && keys.hasNext()) {
             keys.next();
             keys.remove();

@@ -148,6 +148,19 @@ class HostileTokenTest {
     }
 
     @Test
+    void aCachedTokensSignatureUnderAnotherPayloadIsVerifiedAndRefused() {
+        String valid = issuer.sign(claims());
+        assertEquals(200, gateway.get(PATH, valid).status(), "the valid token, now in the verified-token cache");
+        String[] parts = valid.split("\\.");
+        String tampered = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                .replace("mallory@example.com", "admin01@example.com");
+        String sameSignature = parts[0] + "." + b64(tampered) + "." + parts[2];
+        assertEquals(TokenKey.of(valid).hashCode(), TokenKey.of(sameSignature).hashCode(), "same signature, so the same cache bucket");
+        assertEquals(401, gateway.get(PATH, sameSignature).status());
+        assertEquals(200, gateway.get(PATH, valid).status());
+    }
+
+    @Test
     void theBearerSchemeIsCaseInsensitiveAndNothingElseIsBearer() {
         String token = issuer.sign(claims());
         assertEquals(200, gateway.call("GET", PATH, Map.of("Authorization", "bEaReR " + token)).status());
