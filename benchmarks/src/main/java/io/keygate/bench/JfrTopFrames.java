@@ -19,7 +19,8 @@ import jdk.jfr.consumer.RecordingFile;
  * time) and whose stack contains it (total time), overall and for frames matching a prefix; for
  * {@code jdk.ObjectAllocationSample}, the allocation weight by allocating method.
  * With a fourth argument, only samples whose stack contains that method ({@code Class.method}) count;
- * with {@code -Dafter=<ISO instant>}, only events from then on (the measured part of a recording).
+ * with {@code -Dafter=<ISO instant>}, only events from then on (the measured part of a recording), and with
+ * {@code -Dbefore=<ISO instant>} only events before then (one round of one mix).
  * <pre>java -cp benchmarks/target/benchmarks.jar io.keygate.bench.JfrTopFrames recording.jfr [prefix=io.keygate] [rows=25] [within]</pre>
  */
 public final class JfrTopFrames {
@@ -37,9 +38,10 @@ public final class JfrTopFrames {
         Map<String, Long> allocations = new HashMap<>();
         long samples = 0;
         long allocated = 0;
-        java.time.Instant after = System.getProperty("after") == null ? java.time.Instant.MIN : java.time.Instant.parse(System.getProperty("after"));
+        java.time.Instant after = instant("after", java.time.Instant.MIN);
+        java.time.Instant before = instant("before", java.time.Instant.MAX);
         for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
-            if (event.getStartTime().isBefore(after)) {
+            if (event.getStartTime().isBefore(after) || !event.getStartTime().isBefore(before)) {
                 continue;
             }
             RecordedStackTrace stack = event.getStackTrace();
@@ -74,6 +76,11 @@ public final class JfrTopFrames {
                 name -> name.startsWith("io.javalin") || name.startsWith("org.h2") || name.startsWith("com.zaxxer")
                         || name.startsWith("io.prometheus") || name.startsWith("java.util.regex"));
         print("allocation weight by nearest " + prefix + " frame", allocations, allocated, rows, name -> true);
+    }
+
+    private static java.time.Instant instant(String property, java.time.Instant unset) {
+        String value = System.getProperty(property);
+        return value == null ? unset : java.time.Instant.parse(value);
     }
 
     private static String firstMatching(List<RecordedFrame> frames, String prefix) {
