@@ -4,6 +4,7 @@
 --   mix "new":    as "reused", but every 50th request (2 %) carries a token never sent before
 --                 (from newFile lines [newOffset, newOffset + newCount), split between threads).
 --   mix "rw":     reused tokens; every 10th request creates a model (POST, unique name), the rest read.
+--   mix "fresh":  every request carries a token never sent before (a warm-up of their path, not measured).
 -- Each thread stops after maxRequestsPerThread requests or when its never-seen tokens run out,
 -- so a run is bounded in requests as well as by wrk's -d. wrk divides by the whole -d whatever
 -- happens, so a thread that stopped early would understate the rate: the result line counts
@@ -40,7 +41,7 @@ function init(args)
   mix = args[1]
   local threads = tonumber(args[6])
   reused = load(args[2], 0, 1e9, 1, 0)
-  fresh = mix == "new" and load(args[3], tonumber(args[4]), tonumber(args[5]), threads, thread_id) or {}
+  fresh = (mix == "new" or mix == "fresh") and load(args[3], tonumber(args[4]), tonumber(args[5]), threads, thread_id) or {}
   limit = tonumber(args[7])
   tag = args[8] .. "-t" .. thread_id
   sent, fresh_used, stopped_early = 0, 0, 0
@@ -53,7 +54,7 @@ function request()
     wrk.thread:stop()
   end
   local token = reused[(sent % #reused) + 1]
-  if mix == "new" and sent % 50 == 0 then
+  if mix == "fresh" or (mix == "new" and sent % 50 == 0) then
     fresh_used = fresh_used + 1
     if fresh_used > #fresh then
       stopped_early = 1

@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  * configuration except {@code auth.enabled}, an RS256 {@link LocalIssuer} on 127.0.0.1, and wrk
  * driving the same endpoint on each in alternating rounds. Prints, last, the median throughput
  * ratio (auth on / auth off) and p50/p99 of each, per traffic mix, then the p99 added at half of
- * the peak rate, measured with wrk paced per connection ({@link Wrk#paced}), in lockstep and at
- * random ({@link Pacing}).
+ * the peak rate, measured with wrk paced by a {@code delay()} hook ({@link Wrk#paced}): evenly, at
+ * random and in lockstep ({@link Pacing}).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.keygate.bench.AuthOverhead GATEWAY_JAR [seconds] [rounds] [connections] [jfrDir]</pre>
  *
@@ -36,12 +36,15 @@ public final class AuthOverhead {
 
     static final long MAX_REQUESTS_PER_RUN = 1_000_000;
     static final int MAX_ROUNDS = 15;
+    private static final int WRK_THREADS = 2;
     private static final int REUSED_TOKENS = 64;
     /** Never-seen tokens minted per second of a run: 2 % of 40,000 requests a second, twice what this jar serves here. */
     private static final int NEW_TOKENS_PER_SECOND = 800;
     /** Never-seen tokens for the warm-up of the "new" mix: a warm-up may end early, it is not measured. */
     private static final int NEW_TOKENS_WARM_UP = 2_000;
-    /** Seconds of each mix on each gateway before the measured rounds, after the reused-token warm-up has settled. */
+    /** Requests of the warm-up of the never-seen-token path, each with its own token (see {@link #warmUp}). */
+    private static final int PATH_WARM_UP_TOKENS = 20_000;
+    /** Seconds of a warm-up run of a mix on each gateway before its measured rounds. */
     private static final int WARM_UP_SECONDS = 10;
     /**
      * The reused-token warm-up repeats until neither side's rate moved by more than {@link #STEADY_CHANGE} since its
@@ -106,14 +109,10 @@ public final class AuthOverhead {
         System.out.printf("[bench] %s, jar %s, %d s per run, %d rounds, %d connections, %s, load avg %.1f%n", Instant.now(), jar,
                 seconds, rounds, connections, Cpus.describe(), loadAverage());
         try (LocalIssuer issuer = new LocalIssuer()) {
-            int newPerRound = NEW_TOKENS_PER_SECOND * seconds;
-            int newWarmUp = NEW_TOKENS_WARM_UP;
+            FreshTokens freshTokens = new FreshTokens(NEW_TOKENS_PER_SECOND * seconds, rounds);
             Path reused = writeTokens(work.resolve("reused.txt"), issuer, 0, REUSED_TOKENS);
-            Path fresh = writeTokens(work.resolve("new.txt"), issuer, 100_000, newPerRound * rounds + newWarmUp);
-            Path lua = work.resolve("auth-mix.lua");
-            try (InputStream in = AuthOverhead.class.getResourceAsStream("/wrk/auth-mix.lua")) {
-                Files.write(lua, in.readAllBytes());
-            }
+            Path fresh = writeTokens(work.resolve("new.txt"), issuer, 100_000, freshTokens.total());
+            Path lua = Files.writeString(work.resolve("auth-mix.lua"), resource("/wrk/auth-mix.lua"));
             try (GatewayProcess on = GatewayProcess.start(jar, work.resolve("on"), issuer, true, jfr);
                  GatewayProcess off = GatewayProcess.start(jar, work.resolve("off"), issuer, false, jfr)) {
                 String seed = issuer.token(1);
@@ -121,50 +120,107 @@ public final class AuthOverhead {
                 off.createModel("llama-3", seed);
                 Map<String, List<Run>> onRuns = new LinkedHashMap<>();
                 Map<String, List<Run>> offRuns = new LinkedHashMap<>();
+                Map<Pacing, List<List<Run>>> paced = new LinkedHashMap<>();
                 Wrk wrk = new Wrk(lua, reused, fresh, connections);
-                warmUpUntilSteady(wrk, on, off);
-                System.out.printf("[bench] warm-up: %d s of each mix on each gateway%n", WARM_UP_SECONDS);
+                int rate = 0;
+                String serverSide = "";
                 for (String mix : MIXES) {
-                    wrk.run(on, mix, WARM_UP_SECONDS, "warm-on-" + mix, newPerRound * rounds, newWarmUp);
-                    wrk.run(off, mix, WARM_UP_SECONDS, "warm-off-" + mix, newPerRound * rounds, newWarmUp);
-                }
-                for (int round = 1; round <= rounds; round++) {
-                    for (String mix : MIXES) {
-                        int offset = (round - 1) * newPerRound;
-                        // alternate which side goes first, so drift in machine load hits both alike
-                        boolean onFirst = round % 2 == 1;
-                        GatewayProcess first = onFirst ? on : off;
-                        GatewayProcess second = onFirst ? off : on;
-                        Run a = wrk.measure(first, mix, seconds, "r" + round + "-" + first.label() + "-" + mix, offset, newPerRound);
-                        Run b = wrk.measure(second, mix, seconds, "r" + round + "-" + second.label() + "-" + mix, offset, newPerRound);
-                        Run onRun = onFirst ? a : b;
-                        Run offRun = onFirst ? b : a;
-                        onRuns.computeIfAbsent(mix, m -> new ArrayList<>()).add(onRun);
-                        offRuns.computeIfAbsent(mix, m -> new ArrayList<>()).add(offRun);
-                        System.out.printf("[bench] round %d %-6s on %,7.0f req/s %,7.0f/cpu-s (p50 %.2f p99 %.2f ms, %d errors) | "
-                                        + "off %,7.0f req/s %,7.0f/cpu-s (p50 %.2f p99 %.2f ms, %d errors) | ratio %.3f, per cpu-s %.3f | load %.1f%n",
-                                round, mix, onRun.throughput(), onRun.perCpuSecond(), onRun.p50Ms(), onRun.p99Ms(), onRun.errors(),
-                                offRun.throughput(), offRun.perCpuSecond(), offRun.p50Ms(), offRun.p99Ms(), offRun.errors(),
-                                onRun.throughput() / offRun.throughput(), onRun.perCpuSecond() / offRun.perCpuSecond(), loadAverage());
+                    warmUp(wrk, mix, on, off, freshTokens);
+                    for (int round = 1; round <= rounds; round++) {
+                        measureRound(wrk, mix, round, seconds, on, off, freshTokens, onRuns, offRuns);
+                    }
+                    if (mix.equals("reused")) {
+                        // right after the reused rounds, before other traffic changes what the JIT compiled
+                        rate = (int) Math.max(100, median(offRuns.get("reused").stream().mapToDouble(Run::throughput).toArray()) / 2);
+                        Map<Double, Long> onBefore = on.authorizationBuckets();
+                        Map<Double, Long> offBefore = off.authorizationBuckets();
+                        for (Pacing pacing : Pacing.values()) {
+                            paced.put(pacing, pacedRuns(wrk.paced(work.resolve("auth-mix-" + pacing.tag + ".lua"), rate, pacing), on, off,
+                                    seconds, rate, connections));
+                        }
+                        serverSide = String.format("p99 of keygate_authorization_seconds during the paced runs: on <= %s, off <= %s",
+                                p99Bound(onBefore, on.authorizationBuckets()), p99Bound(offBefore, off.authorizationBuckets()));
                     }
                 }
-                double peak = median(offRuns.get("reused").stream().mapToDouble(Run::throughput).toArray());
-                int rate = (int) Math.max(100, peak / 2);
-                Map<Double, Long> onBefore = on.authorizationBuckets();
-                Map<Double, Long> offBefore = off.authorizationBuckets();
-                Map<Pacing, List<List<Run>>> paced = new LinkedHashMap<>();
-                for (Pacing pacing : Pacing.values()) {
-                    paced.put(pacing, pacedRuns(wrk.paced(work.resolve("auth-mix-" + pacing.tag + ".lua"), rate, pacing), on, off, seconds,
-                            rate, connections));
-                }
-                String serverSide = String.format("p99 of keygate_authorization_seconds during the paced runs: on <= %s, off <= %s",
-                        p99Bound(onBefore, on.authorizationBuckets()), p99Bound(offBefore, off.authorizationBuckets()));
                 printSummary(onRuns, offRuns, rate, paced);
                 System.out.println("[bench] " + serverSide);
             }
         } finally {
             deleteTree(work);
         }
+    }
+
+    /**
+     * Where each use of never-seen tokens reads them in the token file: the measured rounds first
+     * ({@code perRound} each), then the warm-up of the {@code new} mix, then the warm-up of the path
+     * they take. Both gateways read the same lines: each has its own cache, so a line is new to each.
+     */
+    record FreshTokens(int perRound, int rounds) {
+        int roundOffset(int round) {
+            return (round - 1) * perRound;
+        }
+
+        int mixWarmUpOffset() {
+            return perRound * rounds;
+        }
+
+        int pathWarmUpOffset() {
+            return mixWarmUpOffset() + NEW_TOKENS_WARM_UP;
+        }
+
+        int total() {
+            return pathWarmUpOffset() + PATH_WARM_UP_TOKENS;
+        }
+    }
+
+    /**
+     * Brings both gateways to the steady state of one mix before its rounds: {@code reused} until
+     * steady ({@link #warmUpUntilSteady}); {@code new} first with {@value #PATH_WARM_UP_TOKENS}
+     * requests that each carry a never-seen token (at 2 % of the traffic the verification path runs
+     * 200 times a second, and C2 compiles a method after 5,000 to 15,000 calls: up to a minute and
+     * more of the mix), then {@value #WARM_UP_SECONDS} s of the mix; {@code rw} {@value #WARM_UP_SECONDS}
+     * s of the mix. Each ends when both gateways are idle (the JIT's queue done).
+     */
+    private static void warmUp(Wrk wrk, String mix, GatewayProcess on, GatewayProcess off, FreshTokens fresh)
+            throws IOException, InterruptedException {
+        if (mix.equals("reused")) {
+            warmUpUntilSteady(wrk, on, off);
+            return;
+        }
+        if (mix.equals("new")) {
+            for (GatewayProcess side : List.of(on, off)) {
+                Run run = wrk.run(side, "fresh", WARM_UP_SECONDS, "warm-" + side.label() + "-fresh", fresh.pathWarmUpOffset(), PATH_WARM_UP_TOKENS);
+                System.out.printf("[bench] warm-up of the never-seen-token path (%s): %,d requests, each with a new token%n", side.label(),
+                        run.requests());
+            }
+        }
+        for (GatewayProcess side : List.of(on, off)) {
+            wrk.run(side, mix, WARM_UP_SECONDS, "warm-" + side.label() + "-" + mix, fresh.mixWarmUpOffset(), NEW_TOKENS_WARM_UP);
+        }
+        System.out.printf("[bench] warm-up: %d s of %s on each gateway, then %.1f s until both idle%n", WARM_UP_SECONDS, mix,
+                awaitIdle(on, off));
+    }
+
+    /** One round of one mix: a run on each side, the side that goes first alternating between rounds. */
+    private static void measureRound(Wrk wrk, String mix, int round, int seconds, GatewayProcess on, GatewayProcess off, FreshTokens fresh,
+                                     Map<String, List<Run>> onRuns, Map<String, List<Run>> offRuns) throws IOException, InterruptedException {
+        // alternate which side goes first, so drift in machine load hits both alike
+        boolean onFirst = round % 2 == 1;
+        GatewayProcess first = onFirst ? on : off;
+        GatewayProcess second = onFirst ? off : on;
+        int offset = fresh.roundOffset(round);
+        Run a = wrk.measure(first, mix, seconds, "r" + round + "-" + first.label() + "-" + mix, offset, fresh.perRound());
+        Run b = wrk.measure(second, mix, seconds, "r" + round + "-" + second.label() + "-" + mix, offset, fresh.perRound());
+        Run onRun = onFirst ? a : b;
+        Run offRun = onFirst ? b : a;
+        onRuns.computeIfAbsent(mix, m -> new ArrayList<>()).add(onRun);
+        offRuns.computeIfAbsent(mix, m -> new ArrayList<>()).add(offRun);
+        System.out.printf("[bench] round %d %-6s on %,7.0f req/s %,7.0f/cpu-s (p50 %.2f p99 %.2f ms, %d errors) | "
+                        + "off %,7.0f req/s %,7.0f/cpu-s (p50 %.2f p99 %.2f ms, %d errors) | ratio %.3f, per cpu-s %.3f | load %.1f | %s%n",
+                round, mix, onRun.throughput(), onRun.perCpuSecond(), onRun.p50Ms(), onRun.p99Ms(), onRun.errors(),
+                offRun.throughput(), offRun.perCpuSecond(), offRun.p50Ms(), offRun.p99Ms(), offRun.errors(),
+                onRun.throughput() / offRun.throughput(), onRun.perCpuSecond() / offRun.perCpuSecond(), loadAverage(),
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
 
     /** Reused-token runs on both sides, alternating, until both rates are steady ({@link #MAX_WARM_UP_RUNS}). */
@@ -212,14 +268,17 @@ public final class AuthOverhead {
     }
 
     /**
-     * How the paced runs space each connection's requests. {@code LOCKSTEP}: a fixed wait after each
-     * response, so the connections, started together, keep sending in bursts of {@code connections}
-     * requests at once (a queue of that length at every tick, whatever the mean rate).
-     * {@code RANDOM}: an exponentially distributed wait with the same mean, so arrivals are a Poisson
-     * stream at the mean rate, the usual model of independent clients.
+     * How the paced runs space the requests. {@code EVEN}: each wrk thread sends on a fixed schedule at the
+     * rate, evenly spaced (as wrk2 paces; {@code wrk/pacing-even.lua}), the measure of the p99 bar.
+     * {@code RANDOM}: each connection waits an exponentially distributed time with the mean of
+     * {@code connections / rate}, so arrivals are a Poisson stream at about the rate, the usual model of
+     * independent clients. {@code LOCKSTEP}: a fixed wait after each response, so the connections,
+     * started together, keep sending in bursts of {@code connections} requests at once: a queue of that
+     * length at every tick whatever the mean rate, which measures a burst, not a rate (kept for comparison
+     * with the runs before 2026-12-02 15:00).
      */
     enum Pacing {
-        LOCKSTEP("lockstep"), RANDOM("random");
+        EVEN("even"), RANDOM("random"), LOCKSTEP("lockstep");
 
         final String tag;
 
@@ -242,9 +301,11 @@ public final class AuthOverhead {
             Run offRun = onFirst ? b : a;
             pacedOn.add(onRun);
             pacedOff.add(offRun);
-            System.out.printf("[bench] paced (%s) at %,d req/s (%d ms mean wait between requests on each of %d connections), try %d: "
+            String spacing = paced.pacing() == Pacing.EVEN ? String.format("%d wrk threads on a schedule each", WRK_THREADS)
+                    : String.format("%d ms mean wait between requests on each of %d connections", paced.delayMillis(), connections);
+            System.out.printf("[bench] paced (%s) at %,d req/s (%s), try %d: "
                             + "on %,.0f req/s p50 %.3f p99 %.3f ms | off %,.0f req/s p50 %.3f p99 %.3f ms | load %.1f%n",
-                    paced.pacing().tag, rate, paced.delayMillis(), connections, i, onRun.throughput(), onRun.p50Ms(), onRun.p99Ms(),
+                    paced.pacing().tag, rate, spacing, i, onRun.throughput(), onRun.p50Ms(), onRun.p99Ms(),
                     offRun.throughput(), offRun.p50Ms(), offRun.p99Ms(), loadAverage());
         }
         return List.of(pacedOn, pacedOff);
@@ -316,6 +377,12 @@ public final class AuthOverhead {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
+    private static String resource(String name) throws IOException {
+        try (InputStream in = AuthOverhead.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     private static Path writeTokens(Path file, LocalIssuer issuer, int first, int count) throws IOException {
         System.out.printf("[bench] minting %,d RS256 tokens%n", count);
         List<String> tokens = java.util.stream.IntStream.range(first, first + count).parallel()
@@ -324,9 +391,9 @@ public final class AuthOverhead {
     }
 
     /**
-     * wrk with the traffic-mix script; with {@code delayMillis} > 0 each connection waits before each
-     * request (wrk's {@code delay()} hook: that long, or that long on average, see {@link Pacing}),
-     * which holds the rate near {@code connections * 1000 / delayMillis}. Paced wrk is still
+     * wrk with the traffic-mix script; when {@code pacing} is set, wrk's {@code delay()} hook holds the
+     * rate: each thread on a schedule, or each connection waiting {@code delayMillis} (on average) before
+     * each request, which holds it near {@code connections * 1000 / delayMillis} (see {@link Pacing}). Paced wrk is still
      * closed-loop: a stall delays the requests behind it instead of charging them (wrk2 would, but
      * Debian does not package it).
      */
@@ -340,6 +407,8 @@ public final class AuthOverhead {
         Wrk paced(Path pacedLua, int rate, Pacing pacing) throws IOException {
             int delay = Math.max(1, Math.round(connections * 1000f / rate));
             String hook = switch (pacing) {
+                case EVEN -> "even_interval_us = " + 1_000_000L * WRK_THREADS / rate + "\neven_threads = " + WRK_THREADS + "\n"
+                        + resource("/wrk/pacing-even.lua");
                 case LOCKSTEP -> "function delay()\n  return " + delay + "\nend\n";
                 // inverse transform of a uniform draw; seeded per wrk thread so threads draw different waits
                 case RANDOM -> "local seeded = false\nfunction delay()\n  if not seeded then math.randomseed(7919 * (thread_id + 1)); seeded = true end\n"
@@ -360,7 +429,7 @@ public final class AuthOverhead {
         }
 
         Run run(GatewayProcess target, String mix, int seconds, String tag, int newOffset, int newCount) throws IOException, InterruptedException {
-            int threads = 2;
+            int threads = WRK_THREADS;
             long perThread = MAX_REQUESTS_PER_RUN / threads;
             List<String> command = new ArrayList<>(Cpus.GENERATOR.prefix());
             command.addAll(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--timeout", "5s",
