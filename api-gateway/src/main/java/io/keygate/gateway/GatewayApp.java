@@ -51,8 +51,12 @@ public final class GatewayApp {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Bytes of the buffer Javalin copies each response result through; larger results take several copies. */
-    static final int RESULT_COPY_BUFFER_BYTES = 4096;
+    /**
+     * Bytes of the buffer Javalin copies each response result through, allocated per response; larger results take
+     * several copies. At least Javalin's compression threshold (1,500 bytes): its first write decides whether a
+     * result is compressed.
+     */
+    static final int RESULT_COPY_BUFFER_BYTES = 2048;
 
     private final GatewayConfig config;
     private final Freshness freshness;

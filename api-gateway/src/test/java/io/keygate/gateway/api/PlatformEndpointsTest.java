@@ -145,6 +145,23 @@ class PlatformEndpointsTest {
         return values.get(0);
     }
 
+    /** Javalin decides on compression at its first write, which is at most the result copy buffer (GatewayApp). */
+    @Test
+    void largeResultsAreGzippedWhenAskedAndSmallOnesAreNot() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<byte[]> large = client.send(HttpRequest.newBuilder(URI.create(gateway.url(OpenApiDocument.PATH)))
+                .header("Accept-Encoding", "gzip").build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("gzip", large.headers().firstValue("Content-Encoding").orElse(null));
+        String document = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(large.body())).readAllBytes(),
+                StandardCharsets.UTF_8);
+        assertTrue(document.length() > 4096, "a result several copy buffers long: " + document.length());
+        assertEquals("3.1.0", new com.fasterxml.jackson.databind.ObjectMapper().readTree(document).get("openapi").asText());
+        java.net.http.HttpResponse<String> small = client.send(HttpRequest.newBuilder(URI.create(gateway.url("/healthz")))
+                .header("Accept-Encoding", "gzip").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, small.statusCode());
+        assertTrue(small.headers().firstValue("Content-Encoding").isEmpty(), small.headers().map().toString());
+    }
+
     @Test
     void openApiDocumentListsExactlyTheRegisteredRoutes() {
         JsonNode doc = gateway.send("GET", OpenApiDocument.PATH, null).json();
