@@ -79,4 +79,11 @@ function done(summary, latency, requests)
   io.write(string.format("KG-RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d errors_status=%d errors_socket=%d stopped_early=%d\n",
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), summary.errors.status,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, early))
+  -- the whole latency histogram (microseconds:count), so runs can be pooled: latency(i) is wrk's i-th recorded value
+  local buckets = {}
+  for i = 1, #latency do
+    local micros, count = latency(i)
+    buckets[i] = string.format("%d:%d", micros, count)
+  end
+  io.write("KG-LATENCY " .. table.concat(buckets, " ") .. "\n")
 end

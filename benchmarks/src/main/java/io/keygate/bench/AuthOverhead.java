@@ -61,6 +61,7 @@ public final class AuthOverhead {
     private static final int PACED_TRIES = 7;
     /** The traffic mixes, all three unless {@code KEYGATE_BENCH_MIXES} names some (comma-separated), e.g. for a profile of one. */
     private static final List<String> MIXES = mixes(System.getenv("KEYGATE_BENCH_MIXES"));
+    private static final Pattern LATENCY = Pattern.compile("(?m)^KG-LATENCY ?(.*)$");
     private static final Pattern RESULT = Pattern.compile(
             "KG-RESULT requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) errors_status=(\\d+) errors_socket=(\\d+)"
                     + " stopped_early=(\\d+)");
@@ -69,7 +70,8 @@ public final class AuthOverhead {
      * One wrk run's figures, plus the CPU time the gateway process used during it: on a shared
      * machine wall-clock throughput depends on what else runs, CPU time per request much less.
      */
-    record Run(long requests, double seconds, double p50Ms, double p99Ms, long errors, double gatewayCpuSeconds, int stoppedEarly) {
+    record Run(long requests, double seconds, double p50Ms, double p99Ms, long errors, double gatewayCpuSeconds, int stoppedEarly,
+               Map<Long, Long> latencyMicros) {
         double throughput() {
             return requests / seconds;
         }
@@ -348,7 +350,45 @@ public final class AuthOverhead {
                             + "p50 on %.3f / off %.3f ms, p99 on %.3f / off %.3f ms, p99 added %.3f ms%n", rate,
                     median(pacedOn.stream().mapToDouble(Run::throughput).toArray()), median(pacedOff.stream().mapToDouble(Run::throughput).toArray()),
                     pacing.tag, pacedOn.size(), onP50, offP50, onP99, offP99, onP99 - offP99);
+            double pooledOn = pooledPercentileMs(pacedOn, 99);
+            double pooledOff = pooledPercentileMs(pacedOff, 99);
+            System.out.printf("[bench] half of peak, %s-paced, all %d runs of a side pooled: p99 on %.3f / off %.3f ms, p99 added %.3f ms%n",
+                    pacing.tag, pacedOn.size(), pooledOn, pooledOff, pooledOn - pooledOff);
         });
+    }
+
+    /** wrk's latency histogram from the script's {@code KG-LATENCY} line: microseconds to count. */
+    static Map<Long, Long> histogram(String output) {
+        Map<Long, Long> counts = new java.util.TreeMap<>();
+        Matcher line = LATENCY.matcher(output);
+        if (line.find()) {
+            for (String bucket : line.group(1).trim().split(" ")) {
+                if (!bucket.isEmpty()) {
+                    int colon = bucket.indexOf(':');
+                    counts.merge(Long.parseLong(bucket.substring(0, colon)), Long.parseLong(bucket.substring(colon + 1)), Long::sum);
+                }
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * The {@code percent} percentile, in milliseconds, of all the requests of {@code runs} together (their histograms
+     * merged): steadier than the median of each run's percentile, which moves with how many GC pauses one run caught.
+     */
+    static double pooledPercentileMs(List<Run> runs, double percent) {
+        java.util.TreeMap<Long, Long> pooled = new java.util.TreeMap<>();
+        runs.forEach(run -> run.latencyMicros().forEach((micros, count) -> pooled.merge(micros, count, Long::sum)));
+        long total = pooled.values().stream().mapToLong(Long::longValue).sum();
+        long rank = (long) Math.ceil(total * percent / 100);
+        long seen = 0;
+        for (Map.Entry<Long, Long> bucket : pooled.entrySet()) {
+            seen += bucket.getValue();
+            if (seen >= rank) {
+                return bucket.getKey() / 1e3;
+            }
+        }
+        return Double.NaN;
     }
 
     /** The upper bound of the bucket holding the 99th percentile of what was observed between two scrapes. */
@@ -449,7 +489,7 @@ public final class AuthOverhead {
             }
             return new Run(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)) / 1e6, Long.parseLong(m.group(3)) / 1e3,
                     Long.parseLong(m.group(4)) / 1e3, Long.parseLong(m.group(5)) + Long.parseLong(m.group(6)), cpu,
-                    Integer.parseInt(m.group(7)));
+                    Integer.parseInt(m.group(7)), histogram(output));
         }
     }
 
