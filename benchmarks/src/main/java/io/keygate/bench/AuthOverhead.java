@@ -289,9 +289,14 @@ public final class AuthOverhead {
         }
     }
 
-    /** {@value #PACED_TRIES} paced runs per side, alternating which goes first; [0] auth on, [1] auth off. */
+    /** One paced run per side not counted, then {@value #PACED_TRIES} per side, alternating which goes first; [0] auth on, [1] auth off. */
     private static List<List<Run>> pacedRuns(Wrk paced, GatewayProcess on, GatewayProcess off, int seconds, int rate, int connections)
             throws IOException, InterruptedException {
+        // the first paced run after saturating ones had a p99 of 16-20 ms on both sides (2026-12-02 15:09 and 15:29), 3x the rest
+        Run warmOn = paced.run(on, "reused", seconds, "paced-" + paced.pacing().tag + "-warm-on", 0, 0);
+        Run warmOff = paced.run(off, "reused", seconds, "paced-" + paced.pacing().tag + "-warm-off", 0, 0);
+        System.out.printf("[bench] paced (%s) warm-up, not counted: p99 on %.3f / off %.3f ms%n", paced.pacing().tag, warmOn.p99Ms(),
+                warmOff.p99Ms());
         List<Run> pacedOn = new ArrayList<>();
         List<Run> pacedOff = new ArrayList<>();
         for (int i = 1; i <= PACED_TRIES; i++) {
