@@ -124,10 +124,8 @@ public final class AuthOverhead {
                 off.createModel("llama-3", seed);
                 Map<String, List<Run>> onRuns = new LinkedHashMap<>();
                 Map<String, List<Run>> offRuns = new LinkedHashMap<>();
-                Map<Pacing, List<List<Run>>> paced = new LinkedHashMap<>();
                 Wrk wrk = new Wrk(lua, reused, fresh, connections);
-                int rate = 0;
-                String serverSide = "";
+                HalfPeak halfPeak = null;
                 for (String mix : MIXES) {
                     warmUp(wrk, mix, on, off, freshTokens);
                     for (int round = 1; round <= rounds; round++) {
@@ -135,23 +133,35 @@ public final class AuthOverhead {
                     }
                     if (mix.equals("reused")) {
                         // right after the reused rounds, before other traffic changes what the JIT compiled
-                        rate = (int) Math.max(100, median(offRuns.get("reused").stream().mapToDouble(Run::throughput).toArray()) / 2);
-                        Map<Double, Long> onBefore = on.authorizationBuckets();
-                        Map<Double, Long> offBefore = off.authorizationBuckets();
-                        for (Pacing pacing : Pacing.values()) {
-                            paced.put(pacing, pacedRuns(wrk.paced(work.resolve("auth-mix-" + pacing.tag + ".lua"), rate, pacing), on, off,
-                                    seconds, rate, connections));
-                        }
-                        serverSide = String.format("p99 of keygate_authorization_seconds during the paced runs: on <= %s, off <= %s",
-                                p99Bound(onBefore, on.authorizationBuckets()), p99Bound(offBefore, off.authorizationBuckets()));
+                        halfPeak = atHalfPeak(wrk, work, offRuns.get("reused"), on, off, seconds, connections);
                     }
                 }
-                printSummary(onRuns, offRuns, rate, paced);
-                System.out.println("[bench] " + serverSide);
+                printSummary(onRuns, offRuns, halfPeak.rate(), halfPeak.runs());
+                System.out.println("[bench] " + halfPeak.serverSide());
             }
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** The paced runs at half of the peak: the rate, per pacing [0] auth on and [1] auth off, the server-side p99s. */
+    record HalfPeak(int rate, Map<Pacing, List<List<Run>>> runs, String serverSide) {
+    }
+
+    /** Paced runs of every {@link Pacing} at half the median auth-off reused rate. */
+    private static HalfPeak atHalfPeak(Wrk wrk, Path work, List<Run> offReused, GatewayProcess on, GatewayProcess off, int seconds,
+                                       int connections) throws IOException, InterruptedException {
+        int rate = (int) Math.max(100, median(offReused.stream().mapToDouble(Run::throughput).toArray()) / 2);
+        Map<Double, Long> onBefore = on.authorizationBuckets();
+        Map<Double, Long> offBefore = off.authorizationBuckets();
+        Map<Pacing, List<List<Run>>> runs = new LinkedHashMap<>();
+        for (Pacing pacing : Pacing.values()) {
+            runs.put(pacing, pacedRuns(wrk.paced(work.resolve("auth-mix-" + pacing.tag + ".lua"), rate, pacing), on, off, seconds, rate,
+                    connections));
+        }
+        String serverSide = String.format("p99 of keygate_authorization_seconds during the paced runs: on <= %s, off <= %s",
+                p99Bound(onBefore, on.authorizationBuckets()), p99Bound(offBefore, off.authorizationBuckets()));
+        return new HalfPeak(rate, runs, serverSide);
     }
 
     /**
